@@ -1,0 +1,358 @@
+"""The catalog's tables, as SQLAlchemy 2.0 typed models.
+
+Money is integer rupiah (``BigInteger``). Quantities are integers in the canonical unit of the
+row's category (see :mod:`catalog.units`): an offer of "2 ton sayur" is stored as 2000 kg with
+the text as typed beside it. Coded values (region level, certificate kind, need status, ...) are
+stored as short strings checked by the database, so the same schema runs on SQLite and
+PostgreSQL; the allowed values live in the ``*_VALUES`` tuples below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "CERTIFICATE_KINDS",
+    "LEGAL_FORMS",
+    "LINK_MODES",
+    "NEED_STATUSES",
+    "NORMALISATION_METHODS",
+    "NORMALISATION_STATUSES",
+    "PERIODS",
+    "REGION_LEVELS",
+    "SIZE_CLASSES",
+    "Base",
+    "Category",
+    "CategoryAlias",
+    "CategoryKbli",
+    "CategoryRelation",
+    "Certificate",
+    "Enterprise",
+    "LogisticsLink",
+    "Need",
+    "NeedCertificate",
+    "Offer",
+    "Park",
+    "Region",
+]
+
+REGION_LEVELS = ("province", "regency", "district", "village")
+LINK_MODES = ("road", "sea")
+CERTIFICATE_KINDS = ("NIB", "HALAL", "PIRT", "BPOM_MD", "SNI", "ISO9001", "SMK3", "HYGIENE")
+LEGAL_FORMS = ("perorangan", "UD", "CV", "PT", "koperasi", "firma")
+#: Permenperin 64/2016 defines kecil, menengah and besar; ``mikro`` is the BPS sub-class of
+#: kecil with at most 4 workers, which agencies report separately.
+SIZE_CLASSES = ("mikro", "kecil", "menengah", "besar")
+PERIODS = ("hari", "minggu", "bulan", "sekali")
+NEED_STATUSES = ("draft", "open", "closed", "cancelled")
+NORMALISATION_STATUSES = ("auto", "review", "unknown", "confirmed")
+NORMALISATION_METHODS = ("given", "exact", "alias", "fuzzy", "person", "none")
+RELATION_KINDS = ("substitutes", "related")
+
+
+def _enum(values: tuple[str, ...], name: str) -> Enum:
+    # VARCHAR plus a CHECK constraint, identical on SQLite and PostgreSQL.
+    return Enum(*values, name=name, native_enum=False, create_constraint=True,
+                length=max(len(v) for v in values))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Region(Base):
+    """A province, regency (kabupaten/kota), district (kecamatan) or village (desa/kelurahan).
+
+    BPS and Kemendagri codes differ in Central Sulawesi (Morowali is BPS 7203, Kemendagri
+    72.06), so both are kept. Codes are strings in their official spelling.
+    """
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(_enum(REGION_LEVELS, "region_level"))
+    name: Mapped[str] = mapped_column(String(120))
+    #: "kabupaten", "kota", "kecamatan", "desa", "kelurahan", "provinsi"
+    kind: Mapped[str] = mapped_column(String(20))
+    bps_code: Mapped[str] = mapped_column(String(13), unique=True)
+    kemendagri_code: Mapped[str] = mapped_column(String(16), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id])
+
+
+class LogisticsLink(Base):
+    """A road or sea link between two regions (both directions), with distance and travel time."""
+
+    __tablename__ = "logistics_link"
+    __table_args__ = (
+        UniqueConstraint("from_region_id", "to_region_id", "mode"),
+        CheckConstraint("km > 0", name="km_positive"),
+        CheckConstraint("hours > 0", name="hours_positive"),
+        CheckConstraint("from_region_id <> to_region_id", name="not_a_loop"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    to_region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    mode: Mapped[str] = mapped_column(_enum(LINK_MODES, "link_mode"))
+    km: Mapped[float] = mapped_column(Float)
+    hours: Mapped[float] = mapped_column(Float)
+
+
+class Category(Base):
+    """A product or service category of the taxonomy (see :mod:`catalog.taxonomy`)."""
+
+    __tablename__ = "category"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name_id: Mapped[str] = mapped_column(String(160))
+    name_en: Mapped[str] = mapped_column(String(160))
+    sector: Mapped[str] = mapped_column(String(30))
+    unit: Mapped[str] = mapped_column(String(12))
+    agro: Mapped[bool] = mapped_column(Boolean)
+
+    kbli: Mapped[list[CategoryKbli]] = relationship(
+        cascade="all, delete-orphan", order_by="CategoryKbli.position")
+    aliases: Mapped[list[CategoryAlias]] = relationship(cascade="all, delete-orphan")
+
+
+class CategoryKbli(Base):
+    """A KBLI 2020 five-digit code of a category; position 0 is the primary code."""
+
+    __tablename__ = "category_kbli"
+    __table_args__ = (CheckConstraint("length(kbli) = 5", name="kbli_five_digits"),)
+
+    category_code: Mapped[str] = mapped_column(
+        ForeignKey("category.code", ondelete="CASCADE"), primary_key=True)
+    kbli: Mapped[str] = mapped_column(String(5), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+
+
+class CategoryAlias(Base):
+    """A word people use for a category; ``source`` says who taught it (taxonomy or a person)."""
+
+    __tablename__ = "category_alias"
+
+    alias: Mapped[str] = mapped_column(String(200), primary_key=True)
+    category_code: Mapped[str] = mapped_column(
+        ForeignKey("category.code", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(20), default="taxonomy")
+
+
+class CategoryRelation(Base):
+    """An edge of the capability graph: ``source`` substitutes for or is related to ``target``."""
+
+    __tablename__ = "category_relation"
+    __table_args__ = (
+        CheckConstraint("source_code <> target_code", name="not_a_loop"),
+        CheckConstraint(
+            "(kind = 'related' AND factor IS NULL) OR "
+            "(kind = 'substitutes' AND factor > 0 AND factor <= 1)",
+            name="factor_fits_kind",
+        ),
+    )
+
+    source_code: Mapped[str] = mapped_column(ForeignKey("category.code"), primary_key=True)
+    target_code: Mapped[str] = mapped_column(ForeignKey("category.code"), primary_key=True)
+    kind: Mapped[str] = mapped_column(_enum(RELATION_KINDS, "relation_kind"), primary_key=True)
+    factor: Mapped[float | None] = mapped_column(Float)
+
+
+class Enterprise(Base):
+    """An IKM: a small or medium industry with its location, size and owner."""
+
+    __tablename__ = "enterprise"
+    __table_args__ = (
+        CheckConstraint("workers >= 0", name="workers_not_negative"),
+        CheckConstraint("investment_idr >= 0", name="investment_not_negative"),
+        Index("ix_enterprise_identity", "district_id", "village_key", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Name casefolded with spaces collapsed: re-imports match on it within one desa.
+    name_key: Mapped[str] = mapped_column(String(200))
+    #: Nomor Induk Berusaha from OSS: 13 digits.
+    nib: Mapped[str | None] = mapped_column(String(13), unique=True)
+    legal_form: Mapped[str] = mapped_column(_enum(LEGAL_FORMS, "legal_form"))
+    owner_name: Mapped[str | None] = mapped_column(String(120))
+    owner_phone: Mapped[str | None] = mapped_column(String(30))
+    owner_email: Mapped[str | None] = mapped_column(String(120))
+    district_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    #: Desa or kelurahan as written; not every desa is in the region table.
+    village: Mapped[str | None] = mapped_column(String(120))
+    village_key: Mapped[str] = mapped_column(String(120), default="")
+    address: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    workers: Mapped[int] = mapped_column(Integer)
+    #: Investment excluding land and buildings, as Permenperin 64/2016 counts it.
+    investment_idr: Mapped[int] = mapped_column(BigInteger)
+    size_class: Mapped[str] = mapped_column(_enum(SIZE_CLASSES, "size_class"))
+    association: Mapped[str | None] = mapped_column(String(120))
+    sentra: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+
+    district: Mapped[Region] = relationship()
+    offers: Mapped[list[Offer]] = relationship(back_populates="enterprise",
+                                               cascade="all, delete-orphan")
+    certificates: Mapped[list[Certificate]] = relationship(back_populates="enterprise",
+                                                           cascade="all, delete-orphan")
+
+
+class Certificate(Base):
+    """A certificate an enterprise holds; one past ``valid_until`` does not count."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("enterprise_id", "kind", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(_enum(CERTIFICATE_KINDS, "certificate_kind"))
+    number: Mapped[str] = mapped_column(String(60))
+    issuer: Mapped[str | None] = mapped_column(String(120))
+    #: ``None`` for certificates that do not expire (NIB).
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="certificates")
+
+
+class _Normalised:
+    """Columns every row with a product name as typed carries: what the normaliser decided."""
+
+    product_name: Mapped[str] = mapped_column(String(300))
+    category_code: Mapped[str | None] = mapped_column(ForeignKey("category.code"), index=True)
+    category_score: Mapped[int] = mapped_column(Integer, default=0)
+    category_status: Mapped[str] = mapped_column(
+        _enum(NORMALISATION_STATUSES, "normalisation_status"), default="unknown")
+    category_method: Mapped[str] = mapped_column(
+        _enum(NORMALISATION_METHODS, "normalisation_method"), default="none")
+
+
+class Offer(_Normalised, Base):
+    """What an IKM offers: a product, how much per period, at what price, how far and how fast."""
+
+    __tablename__ = "offer"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("unit_price_idr >= 0", name="price_not_negative"),
+        CheckConstraint("min_order >= 0", name="min_order_not_negative"),
+        CheckConstraint("lead_time_days >= 0", name="lead_time_not_negative"),
+        CheckConstraint("delivery_radius_km > 0", name="radius_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    #: Capacity in the category's canonical unit per ``period``.
+    capacity: Mapped[int] = mapped_column(BigInteger)
+    period: Mapped[str] = mapped_column(_enum(PERIODS, "period"))
+    #: The unit as the owner typed it; quantities are already converted from it.
+    unit_typed: Mapped[str] = mapped_column(String(30))
+    #: Rupiah per canonical unit.
+    unit_price_idr: Mapped[int] = mapped_column(BigInteger)
+    min_order: Mapped[int] = mapped_column(BigInteger, default=0)
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=1)
+    delivery_radius_km: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="offers")
+
+
+class Park(Base):
+    """An industrial park (kawasan industri) that buys: IMIP, IHIP, ..."""
+
+    __tablename__ = "park"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    operator: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    gate_latitude: Mapped[float] = mapped_column(Float)
+    gate_longitude: Mapped[float] = mapped_column(Float)
+    workers: Mapped[int | None] = mapped_column(Integer)
+
+    region: Mapped[Region] = relationship()
+    needs: Mapped[list[Need]] = relationship(back_populates="park")
+
+
+class Need(_Normalised, Base):
+    """What a park needs, in its own words, with the rules procurement applies."""
+
+    __tablename__ = "need"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("max_unit_price_idr IS NULL OR max_unit_price_idr > 0",
+                        name="price_ceiling_positive"),
+        CheckConstraint("min_lot >= 0", name="min_lot_not_negative"),
+        CheckConstraint("max_suppliers IS NULL OR max_suppliers > 0",
+                        name="max_suppliers_positive"),
+        CheckConstraint("max_distance_km IS NULL OR max_distance_km > 0",
+                        name="max_distance_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    #: Quantity in the category's canonical unit per ``period``.
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    period: Mapped[str] = mapped_column(_enum(PERIODS, "period"))
+    unit_typed: Mapped[str] = mapped_column(String(30))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    #: Price ceiling in rupiah per canonical unit; ``None`` for no ceiling.
+    max_unit_price_idr: Mapped[int | None] = mapped_column(BigInteger)
+    split_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    min_lot: Mapped[int] = mapped_column(BigInteger, default=0)
+    max_suppliers: Mapped[int | None] = mapped_column(Integer)
+    max_distance_km: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(_enum(NEED_STATUSES, "need_status"), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+
+    park: Mapped[Park] = relationship(back_populates="needs")
+    required_certificates: Mapped[list[NeedCertificate]] = relationship(
+        cascade="all, delete-orphan")
+
+
+class NeedCertificate(Base):
+    """A certificate kind a need requires of every supplier."""
+
+    __tablename__ = "need_certificate"
+
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    kind: Mapped[str] = mapped_column(_enum(CERTIFICATE_KINDS, "certificate_kind"),
+                                      primary_key=True)
