@@ -284,3 +284,12 @@ def test_trade_terms_people_type_are_aliases() -> None:
     }
     owner = {alias: c.code for c in CATEGORIES for alias in c.aliases}
     assert {alias: owner.get(alias) for alias in expected} == expected
+
+
+def test_every_category_is_documented() -> None:
+    """docs/taxonomy.md lists every category code, so the documentation keeps up."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "taxonomy.md").read_text("utf-8")
+    missing = [c.code for c in CATEGORIES if f"`{c.code}`" not in text]
+    assert missing == []
