@@ -90,6 +90,9 @@ class Message:
     key: str
     params: dict[str, Any] = field(default_factory=dict)
 
+    def __hash__(self) -> int:
+        return hash((self.key, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
     def render(self, language: Language = "id") -> str:
         indonesian, english = TEMPLATES[self.key]
         return (english if language == "en" else indonesian).format(**self.params)

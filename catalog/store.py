@@ -37,6 +37,7 @@ from catalog.models import (
     NEED_STATUSES,
     PERIODS,
     REGION_LEVELS,
+    Base,
     Category,
     CategoryAlias,
     CategoryKbli,
@@ -193,7 +194,7 @@ def load_links(records: Sequence[LinkRecord], *, session: Session) -> int:
     ids = dict(session.execute(select(Region.bps_code, Region.id)).all())
     existing = {(f, t, m): i for i, f, t, m in session.execute(
         select(LogisticsLink.id, LogisticsLink.from_region_id, LogisticsLink.to_region_id,
-               LogisticsLink.mode)).tuples()}
+               LogisticsLink.mode))}
     for record in records:
         for code in (record.from_bps_code, record.to_bps_code):
             if code not in ids:
@@ -370,6 +371,29 @@ def _price(value: int | None, factor: Fraction, field_name: str, problems: _Prob
     return _round_half_up(Fraction(value) / factor)
 
 
+def _string_limit(model: type[Base], column: str) -> int:
+    length = getattr(model.__table__.c[column].type, "length", None)
+    assert isinstance(length, int), f"{model.__name__}.{column} has no length"
+    return length
+
+
+#: Free-text fields and the column lengths they must fit, checked before anything is written
+#: so an over-long value is a problem naming its field, not a database error.
+_ENTERPRISE_TEXT = {name: _string_limit(Enterprise, name) for name in (
+    "owner_name", "owner_phone", "owner_email", "village", "association", "sentra")}
+_OFFER_TEXT = {"product_name": _string_limit(Offer, "product_name"),
+               "unit": _string_limit(Offer, "unit_typed")}
+_CERTIFICATE_TEXT = {name: _string_limit(Certificate, name) for name in ("number", "issuer")}
+
+
+def _check_lengths(record: object, limits: dict[str, int], prefix: str,
+                   problems: _Problems) -> None:
+    for name, limit in limits.items():
+        value = getattr(record, name)
+        if value is not None and len(value) > limit:
+            problems.add(f"{prefix}{name}", message("too_long", limit=limit))
+
+
 def _check_choice(value: str, choices: Sequence[str], field_name: str,
                   problems: _Problems) -> None:
     if value not in choices:
@@ -380,6 +404,7 @@ def _prepare_offer(offer: OfferRecord, index: int, context: CatalogContext,
                    problems: _Problems) -> dict[str, Any] | None:
     prefix = f"offers[{index}]."
     before = len(problems.items)
+    _check_lengths(offer, _OFFER_TEXT, prefix, problems)
     if not offer.product_name.strip():
         problems.add(f"{prefix}product_name", message("required"))
         return None
@@ -418,6 +443,7 @@ def _prepare_certificate(cert: CertificateRecord, index: int,
                          problems: _Problems) -> dict[str, Any] | None:
     prefix = f"certificates[{index}]."
     before = len(problems.items)
+    _check_lengths(cert, _CERTIFICATE_TEXT, prefix, problems)
     _check_choice(cert.kind, CERTIFICATE_KINDS, f"{prefix}kind", problems)
     if not cert.number.strip():
         problems.add(f"{prefix}number", message("required"))
@@ -435,6 +461,7 @@ def prepare_enterprise(record: EnterpriseRecord, context: CatalogContext) -> Pre
         problems.add("name", message("required"))
     elif len(record.name.strip()) > 200:
         problems.add("name", message("too_long", limit=200))
+    _check_lengths(record, _ENTERPRISE_TEXT, "", problems)
     if record.nib is not None and not NIB_PATTERN.match(record.nib):
         problems.add("nib", message("bad_nib", value=record.nib))
     _check_choice(record.legal_form, LEGAL_FORMS, "legal_form", problems)
@@ -529,83 +556,107 @@ class WriteSummary:
     needs_created: int = 0
 
 
+_Identity = tuple[int, str, str]  # (kecamatan id, desa key, name key)
+
+
+def _identity(row: dict[str, Any]) -> _Identity:
+    return (row["district_id"], row["village_key"], row["name_key"])
+
+
+def _same_enterprise(nib: str | None, other_nib: str | None) -> bool:
+    """Two records with the same name in the same desa are one IKM unless both carry a NIB
+    and the NIBs differ."""
+    return nib is None or other_nib is None or nib == other_nib
+
+
 def _existing_enterprises(prepared: Sequence[PreparedEnterprise], *, session: Session
-                          ) -> tuple[dict[str, int], dict[tuple[int, str, str], int]]:
-    nibs = {p.row["nib"] for p in prepared if p.row["nib"]}
-    districts = {p.row["district_id"] for p in prepared}
+                          ) -> tuple[dict[str, int], dict[_Identity, tuple[int, str | None]]]:
     by_nib: dict[str, int] = {}
-    by_name: dict[tuple[int, str, str], int] = {}
-    nib_list = sorted(nibs)
+    by_name: dict[_Identity, tuple[int, str | None]] = {}
+    nib_list = sorted({p.row["nib"] for p in prepared if p.row["nib"]})
     for start in range(0, len(nib_list), 5000):
         chunk = nib_list[start:start + 5000]
         for nib, id_ in session.execute(select(Enterprise.nib, Enterprise.id)
                                         .where(Enterprise.nib.in_(chunk))):
             if nib is not None:
                 by_nib[nib] = id_
-    district_list = sorted(districts)
+    district_list = sorted({p.row["district_id"] for p in prepared})
     for start in range(0, len(district_list), 1000):
         chunk_ids = district_list[start:start + 1000]
-        for id_, district, village, name in session.execute(
-                select(Enterprise.id, Enterprise.district_id, Enterprise.village_key,
-                       Enterprise.name_key).where(Enterprise.district_id.in_(chunk_ids))):
-            by_name.setdefault((district, village, name), id_)
+        for id_, nib, district, village, name in session.execute(
+                select(Enterprise.id, Enterprise.nib, Enterprise.district_id,
+                       Enterprise.village_key, Enterprise.name_key)
+                .where(Enterprise.district_id.in_(chunk_ids))):
+            by_name.setdefault((district, village, name), (id_, nib))
     return by_nib, by_name
+
+
+def _merge_batch(prepared: Sequence[PreparedEnterprise]) -> list[PreparedEnterprise]:
+    """The batch with repeats of one IKM (several rows of a file) merged, in first-seen order."""
+    merged: list[PreparedEnterprise] = []
+    by_nib: dict[str, int] = {}
+    by_name: dict[_Identity, int] = {}
+    for item in prepared:
+        row = item.row
+        slot = by_nib.get(row["nib"]) if row["nib"] else None
+        if slot is None:
+            named = by_name.get(_identity(row))
+            if named is not None and _same_enterprise(row["nib"], merged[named].row["nib"]):
+                slot = named
+        if slot is None:
+            slot = len(merged)
+            merged.append(item)
+        else:
+            first = merged[slot]
+            merged[slot] = PreparedEnterprise({**first.row, **row}, first.offers + item.offers,
+                                              first.certificates + item.certificates)
+        if row["nib"]:
+            by_nib[row["nib"]] = slot
+        by_name.setdefault(_identity(row), slot)
+    return merged
 
 
 def write_enterprises(prepared: Sequence[PreparedEnterprise], *, session: Session,
                       chunk_size: int = 5000) -> WriteSummary:
     """Write prepared enterprises with their offers and certificates, in bulk.
 
-    An enterprise whose NIB is known, or whose name is known in the same desa, is updated
-    rather than added; within the batch the same rule merges repeated rows.
+    An enterprise whose NIB is known, or whose name is known in the same desa (when the NIBs do
+    not contradict it), is updated rather than added; within the batch the same rule merges
+    repeated rows. Offers match on product name, certificates on kind and number; nothing is
+    deleted.
     """
     summary = WriteSummary()
     by_nib, by_name = _existing_enterprises(prepared, session=session)
-    # Merge repeats within the batch first (the same IKM on several rows).
-    merged: dict[int, PreparedEnterprise] = {}
-    batch_nib: dict[str, int] = {}
-    batch_name: dict[tuple[int, str, str], int] = {}
-    order: list[int] = []
-    for item in prepared:
-        row = item.row
-        identity = (row["district_id"], row["village_key"], row["name_key"])
-        slot = batch_nib.get(row["nib"]) if row["nib"] else None
-        if slot is None:
-            slot = batch_name.get(identity)
-        if slot is None:
-            slot = len(order)
-            order.append(slot)
-            merged[slot] = item
-        else:
-            first = merged[slot]
-            merged[slot] = PreparedEnterprise({**first.row, **row}, first.offers + item.offers,
-                                              first.certificates + item.certificates)
-        if row["nib"]:
-            batch_nib[row["nib"]] = slot
-        batch_name[identity] = slot
-
     to_create: list[PreparedEnterprise] = []
     to_update: list[tuple[int, PreparedEnterprise]] = []
-    for slot in order:
-        item = merged[slot]
+    for item in _merge_batch(prepared):
         row = item.row
         existing = by_nib.get(row["nib"]) if row["nib"] else None
         if existing is None:
-            existing = by_name.get((row["district_id"], row["village_key"], row["name_key"]))
+            named = by_name.get(_identity(row))
+            if named is not None and _same_enterprise(row["nib"], named[1]):
+                existing = named[0]
         if existing is None:
             to_create.append(item)
         else:
             to_update.append((existing, item))
 
+    table = Base.metadata.tables[Enterprise.__tablename__]
     for start in range(0, len(to_create), chunk_size):
         chunk = to_create[start:start + chunk_size]
-        ids = session.scalars(
-            insert(Enterprise).returning(Enterprise.id, sort_by_parameter_order=True),
+        # Core insert with RETURNING in whatever order the database batches it ("insertmanyvalues");
+        # ids are matched back on the identity, which is unique after the batch merge. Asking
+        # for parameter order instead makes SQLite insert row by row.
+        returned = session.execute(
+            insert(table).returning(table.c.id, table.c.nib, table.c.district_id,
+                                    table.c.village_key, table.c.name_key),
             [item.row for item in chunk]).all()
-        offers = [{**offer, "enterprise_id": id_} for id_, item in zip(ids, chunk, strict=True)
+        ids = {(nib, district, village, name): id_
+               for id_, nib, district, village, name in returned}
+        pairs = [(ids[(item.row["nib"], *_identity(item.row))], item) for item in chunk]
+        offers = [{**offer, "enterprise_id": id_} for id_, item in pairs
                   for offer in _unique_offers(item.offers)]
-        certificates = [{**cert, "enterprise_id": id_}
-                        for id_, item in zip(ids, chunk, strict=True)
+        certificates = [{**cert, "enterprise_id": id_} for id_, item in pairs
                         for cert in _unique_certificates(item.certificates)]
         if offers:
             session.execute(insert(Offer), offers)
@@ -615,13 +666,56 @@ def write_enterprises(prepared: Sequence[PreparedEnterprise], *, session: Sessio
         summary.offers_created += len(offers)
         summary.certificates_created += len(certificates)
 
-    for enterprise_id, item in to_update:
-        session.execute(update(Enterprise).where(Enterprise.id == enterprise_id)
-                        .values(**item.row))
-        summary.enterprises_updated += 1
-        _merge_offers(enterprise_id, item.offers, summary, session=session)
-        _merge_certificates(enterprise_id, item.certificates, summary, session=session)
+    for start in range(0, len(to_update), chunk_size):
+        _update_chunk(to_update[start:start + chunk_size], summary, session=session)
     return summary
+
+
+def _update_chunk(chunk: Sequence[tuple[int, PreparedEnterprise]], summary: WriteSummary,
+                  *, session: Session) -> None:
+    """Update known enterprises and merge their offers and certificates, a few statements for
+    the whole chunk."""
+    ids = [enterprise_id for enterprise_id, _item in chunk]
+    session.execute(update(Enterprise), [{**item.row, "id": enterprise_id}
+                                         for enterprise_id, item in chunk])
+    summary.enterprises_updated += len(chunk)
+
+    offer_ids = {(enterprise_id, name_key(name)): id_ for id_, enterprise_id, name in
+                 session.execute(select(Offer.id, Offer.enterprise_id, Offer.product_name)
+                                 .where(Offer.enterprise_id.in_(ids)))}
+    new_offers, changed_offers = [], []
+    for enterprise_id, item in chunk:
+        for offer in _unique_offers(item.offers):
+            offer_id = offer_ids.get((enterprise_id, name_key(offer["product_name"])))
+            if offer_id is None:
+                new_offers.append({**offer, "enterprise_id": enterprise_id})
+            else:
+                changed_offers.append({**offer, "id": offer_id})
+    if new_offers:
+        session.execute(insert(Offer), new_offers)
+    if changed_offers:
+        session.execute(update(Offer), changed_offers)
+    summary.offers_created += len(new_offers)
+    summary.offers_updated += len(changed_offers)
+
+    cert_ids = {(enterprise_id, kind, number): id_ for id_, enterprise_id, kind, number in
+                session.execute(select(Certificate.id, Certificate.enterprise_id,
+                                       Certificate.kind, Certificate.number)
+                                .where(Certificate.enterprise_id.in_(ids)))}
+    new_certs, changed_certs = [], []
+    for enterprise_id, item in chunk:
+        for cert in _unique_certificates(item.certificates):
+            cert_id = cert_ids.get((enterprise_id, cert["kind"], cert["number"]))
+            if cert_id is None:
+                new_certs.append({**cert, "enterprise_id": enterprise_id})
+            else:
+                changed_certs.append({**cert, "id": cert_id})
+    if new_certs:
+        session.execute(insert(Certificate), new_certs)
+    if changed_certs:
+        session.execute(update(Certificate), changed_certs)
+    summary.certificates_created += len(new_certs)
+    summary.certificates_updated += len(changed_certs)
 
 
 def _unique_offers(offers: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -636,35 +730,6 @@ def _unique_certificates(certificates: Iterable[dict[str, Any]]) -> list[dict[st
     for cert in certificates:
         by_key[(cert["kind"], cert["number"])] = cert
     return list(by_key.values())
-
-
-def _merge_offers(enterprise_id: int, offers: Iterable[dict[str, Any]], summary: WriteSummary,
-                  *, session: Session) -> None:
-    existing = {name_key(name): id_ for id_, name in session.execute(
-        select(Offer.id, Offer.product_name).where(Offer.enterprise_id == enterprise_id))}
-    for offer in _unique_offers(offers):
-        offer_id = existing.get(name_key(offer["product_name"]))
-        if offer_id is None:
-            session.execute(insert(Offer).values(enterprise_id=enterprise_id, **offer))
-            summary.offers_created += 1
-        else:
-            session.execute(update(Offer).where(Offer.id == offer_id).values(**offer))
-            summary.offers_updated += 1
-
-
-def _merge_certificates(enterprise_id: int, certificates: Iterable[dict[str, Any]],
-                        summary: WriteSummary, *, session: Session) -> None:
-    existing = {(kind, number): id_ for id_, kind, number in session.execute(
-        select(Certificate.id, Certificate.kind, Certificate.number)
-        .where(Certificate.enterprise_id == enterprise_id))}
-    for cert in _unique_certificates(certificates):
-        cert_id = existing.get((cert["kind"], cert["number"]))
-        if cert_id is None:
-            session.execute(insert(Certificate).values(enterprise_id=enterprise_id, **cert))
-            summary.certificates_created += 1
-        else:
-            session.execute(update(Certificate).where(Certificate.id == cert_id).values(**cert))
-            summary.certificates_updated += 1
 
 
 def write_needs(prepared: Sequence[PreparedNeed], *, session: Session) -> WriteSummary:

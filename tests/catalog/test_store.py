@@ -184,6 +184,26 @@ def test_same_name_in_another_desa_is_another_ikm(session: Session,
     assert count(session, Enterprise) == 2
 
 
+def test_same_name_in_same_desa_with_other_nib_is_another_ikm(session: Session,
+                                                              context: CatalogContext) -> None:
+    """Two NIBs that differ are two IKM even when their names and desa agree."""
+    write_enterprises([prepare_enterprise(caterer(), context)], session=session)
+    write_enterprises([prepare_enterprise(caterer(nib="9120009999999"), context),
+                       prepare_enterprise(caterer(nib="9120008888888"), context)],
+                      session=session)
+    assert count(session, Enterprise) == 3
+
+
+def test_over_long_text_is_a_problem_not_a_database_error(context: CatalogContext) -> None:
+    """A phone number or product name longer than its column is reported by field."""
+    record = caterer(owner_phone="0" * 31,
+                     offers=(OfferRecord("nasbox " + "x" * 300, 1, "porsi", 1),))
+    with pytest.raises(InvalidRecord) as raised:
+        prepare_enterprise(record, context)
+    assert {p.field for p in raised.value.problems} == {"owner_phone",
+                                                        "offers[0].product_name"}
+
+
 def test_reimport_adds_new_offers_and_keeps_old_ones(session: Session,
                                                      context: CatalogContext) -> None:
     """Re-importing with another product adds it; nothing already stored is deleted."""
