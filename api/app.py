@@ -1,0 +1,111 @@
+"""The web application: ``create_app(settings)`` builds it; nothing is made at import.
+
+The engine and the session factory are made in the app's lifespan and kept in ``app.state``;
+one request is one transaction (see :mod:`api.deps`). The API docs (``/docs``, ``/redoc``) load
+Swagger UI and ReDoc from files shipped by ``fastapi-offline`` and served by this app, so they
+work on a closed network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
+
+from api import enterprises, health, home, needs, parks, regions, taxonomy
+from api.deps import documented_language
+from api.errors import PROBLEM_JSON, PROBLEM_RESPONSES, install_error_handlers
+from api.settings import Settings, get_settings
+from catalog.db import make_engine, make_sessionmaker
+
+__all__ = ["API_PREFIX", "create_app"]
+
+API_PREFIX = "/api/v1"
+HERE = Path(__file__).parent
+
+_DESCRIPTION = """\
+Simpul mempertemukan IKM (industri kecil dan menengah) dengan kebutuhan pengadaan kawasan
+industri. *Simpul joins Indonesian small industries (IKM) to industrial-park procurement.*
+
+Semua daftar berhalaman (`limit`, `offset` atau `after`) dan berurutan menurut id. Kesalahan
+dijawab sebagai `application/problem+json` (RFC 9457), dalam Bahasa Indonesia atau bahasa
+Inggris dengan `?lang=en` / `Accept-Language: en`.
+"""
+
+
+def _version() -> str:
+    try:
+        return version("simpul")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The Simpul web app for ``settings`` (read from the environment when not given)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPIOffline(
+        title="Simpul",
+        version=_version(),
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+        static_url="/static/docs",
+        # Swagger UI's validator badge would call an outside service.
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    install_error_handlers(app)
+
+    # Mounted after fastapi-offline's /static/docs, which therefore matches first.
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(home.router)
+    app.include_router(health.router)
+
+    v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(documented_language)],
+                   responses=PROBLEM_RESPONSES)
+    for resource in (regions, parks, taxonomy, enterprises, needs):
+        v1.include_router(resource.router)
+    app.include_router(v1)
+    _serve_problems_only_as_problem_json(app)
+    return app
+
+
+def _serve_problems_only_as_problem_json(app: FastAPI) -> None:
+    """Document error responses as ``application/problem+json`` only.
+
+    FastAPI lists a response model under ``application/json`` as well; errors are never sent
+    that way, and a generated client should not expect them to be.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    for response in operation.get("responses", {}).values():
+                        content = response.get("content", {})
+                        if PROBLEM_JSON in content:
+                            content.pop("application/json", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,618 @@
+"""The ``simpul`` command line.
+
+Messages are in Bahasa Indonesia; ``--lang en`` (before the command) or ``SIMPUL_LANG=en``
+switches to English. The database is ``SIMPUL_DATABASE_URL`` (a SQLite file ``simpul.db`` in
+the working directory by default). A command never shows a traceback: errors of the catalog,
+of the file system and of the database are caught here, at the boundary, printed as one
+message and turned into an exit code (1: the input was refused; 2: a file or the database
+could not be used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from api.i18n import format_count
+from api.settings import Settings, get_settings
+from catalog.db import make_engine, make_sessionmaker, session_scope
+from catalog.exceptions import (
+    CatalogError,
+    FileTooLarge,
+    ImportRejected,
+    InvalidValue,
+    NotFound,
+    RowProblem,
+    UnreadableFile,
+)
+from catalog.messages import Language
+from catalog.store import InvalidRecord, WriteSummary
+
+if TYPE_CHECKING:
+    from api.usecases import CatalogSummary
+
+__all__ = ["app", "main"]
+
+T = TypeVar("T")
+
+#: How many problems an import lists before it says "and N more".
+PROBLEMS_SHOWN = 200
+
+#: How many sentra candidates the demo summary lists (the largest first).
+SENTRA_SHOWN = 20
+
+#: key -> (Indonesian, English)
+TEXTS: dict[str, tuple[str, str]] = {
+    "database": ("Basis data: {url}", "Database: {url}"),
+    "revision": ("Skema basis data pada revisi {revision} (terbaru).",
+                 "Database schema at revision {revision} (the newest)."),
+    "not_up_to_date": (
+        "Skema basis data belum terbaru (revisi {current}, terbaru {head}); jalankan "
+        "`simpul db upgrade`.",
+        "The database schema is not up to date (revision {current}, newest {head}); run "
+        "`simpul db upgrade`."),
+    "building_demo": ("Membangun basis data demo baru (seed {seed})…",
+                      "Building a fresh demo database (seed {seed})…"),
+    "demo_ready": ("Basis data demo siap.", "The demo database is ready."),
+    "serving": ("Simpul berjalan di http://{host}:{port}/ (dokumentasi API di /docs). "
+                "Tekan Ctrl+C untuk berhenti.",
+                "Simpul is running at http://{host}:{port}/ (API docs at /docs). "
+                "Press Ctrl+C to stop."),
+    "summary": ("Ringkasan katalog", "Catalog summary"),
+    "what": ("Isi", "What"),
+    "count": ("Jumlah", "Count"),
+    "regions": ("wilayah", "regions"),
+    "links": ("ruas jalan dan laut", "road and sea links"),
+    "categories": ("kategori", "categories"),
+    "parks": ("kawasan industri", "industrial parks"),
+    "enterprises": ("IKM", "IKM"),
+    "offers": ("penawaran", "offers"),
+    "certificates": ("sertifikat", "certificates"),
+    "expired_certificates": ("sertifikat kedaluwarsa", "expired certificates"),
+    "needs": ("kebutuhan", "needs"),
+    "by_regency": ("IKM per kabupaten/kota dan skala usaha",
+                   "IKM by regency and size class"),
+    "regency": ("Kabupaten/kota", "Regency"),
+    "total": ("Jumlah", "Total"),
+    "needs_by_park": ("Kebutuhan per kawasan", "Needs by park"),
+    "park": ("Kawasan", "Park"),
+    "needs_header": ("Kebutuhan", "Needs"),
+    "more_sentra": ("… dan {count} kandidat lagi.", "… and {count} more candidates."),
+    "sentra": ("Kandidat sentra IKM (≥ {minimum} IKM satu kategori di satu kecamatan)",
+               "Sentra IKM candidates (≥ {minimum} IKM of one category in one kecamatan)"),
+    "district": ("Kecamatan", "Kecamatan"),
+    "category": ("Kategori", "Category"),
+    "no_sentra": ("Belum ada kandidat sentra.", "No sentra candidates yet."),
+    "reading": ("Membaca {file}", "Reading {file}"),
+    "rows_read": ("baris", "rows"),
+    "row": ("Baris", "Row"),
+    "column": ("Kolom", "Column"),
+    "problem": ("Masalah", "Problem"),
+    "problems_in": ("Masalah di {file}", "Problems in {file}"),
+    "more_problems": ("… dan {count} masalah lagi.", "… and {count} more problems."),
+    "rejected": ("{file}: {count} masalah; tidak ada yang ditulis.",
+                 "{file}: {count} problem(s); nothing was written."),
+    "dry_run_clean": (
+        "Uji coba: {rows} baris, {enterprises} IKM, semua valid; tidak ada yang ditulis "
+        "(--dry-run).",
+        "Dry run: {rows} rows, {enterprises} IKM, all valid; nothing was written (--dry-run)."),
+    "dry_run_problems": (
+        "Uji coba: {rows} baris, {valid} baris valid, {count} masalah; tidak ada yang ditulis "
+        "(--dry-run).",
+        "Dry run: {rows} rows, {valid} valid rows, {count} problem(s); nothing was written "
+        "(--dry-run)."),
+    "imported": ("{file}: {rows} baris, {enterprises} IKM diimpor.",
+                 "{file}: {rows} rows, {enterprises} IKM imported."),
+    "skipped": ("{count} baris dengan masalah dilewati (--only-valid-rows); IKM-nya tidak "
+                "ditulis sama sekali.",
+                "{count} row(s) with problems skipped (--only-valid-rows); their IKM were not "
+                "written at all."),
+    "created": ("dibuat", "created"),
+    "updated": ("diperbarui", "updated"),
+    "exporting": ("Mengekspor katalog ke {directory}…", "Exporting the catalog to {directory}…"),
+    "exported": ("Ditulis: {file}", "Written: {file}"),
+    "generating": ("Membuat data sintetis", "Generating synthetic data"),
+    "generated": ("Ditulis: {file} ({count} {what})", "Written: {file} ({count} {what})"),
+    "data_rows": ("— {rows} baris data", "— {rows} data rows"),
+    "file_error": ("{file}: {reason}", "{file}: {reason}"),
+    "not_a_file": ("bukan file", "is not a file"),
+    "missing_file": ("file tidak ditemukan", "file not found"),
+    "database_error": ("Basis data tidak bisa dipakai ({url}): {reason}",
+                       "The database cannot be used ({url}): {reason}"),
+    "database_hint": ("Sudahkah menjalankan `simpul db upgrade`?",
+                      "Have you run `simpul db upgrade`?"),
+    "bad_url": ("SIMPUL_DATABASE_URL tidak valid: {url}", "SIMPUL_DATABASE_URL is not valid: "
+                "{url}"),
+    "bad_settings": ("Pengaturan SIMPUL_* tidak valid: {reason}",
+                     "The SIMPUL_* settings are not valid: {reason}"),
+    "not_found": ("{kind} '{key}' tidak ditemukan.", "{kind} '{key}' was not found."),
+}
+
+
+def say(key: str, language: Language, /, **params: Any) -> str:
+    """The CLI text ``key`` in ``language``."""
+    indonesian, english = TEXTS[key]
+    return (english if language == "en" else indonesian).format(**params)
+
+
+class Lang(StrEnum):
+    """Languages of messages."""
+
+    id = "id"
+    en = "en"
+
+
+class ExportFormat(StrEnum):
+    """File formats of the export."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class FixtureFormat(StrEnum):
+    """File formats of a generated import file."""
+
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@dataclass(frozen=True)
+class State:
+    """What every command needs: settings, language and where to print."""
+
+    settings: Settings
+    lang: Language
+    out: Console
+    err: Console
+
+    def say(self, key: str, /, **params: Any) -> str:
+        return say(key, self.lang, **params)
+
+    def fail(self, text: str, code: int) -> NoReturn:
+        # soft_wrap: a long path stays on one line, whole, for people and for grep.
+        self.err.print(escape(text), soft_wrap=True, style="bold red")
+        raise typer.Exit(code)
+
+
+app = typer.Typer(
+    name="simpul",
+    help="Simpul: mempertemukan IKM dengan kebutuhan kawasan industri. "
+         "/ Joining small industries (IKM) to industrial-park procurement.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Basis data. / The database.", no_args_is_help=True)
+fixtures_app = typer.Typer(help="Data uji dan demo. / Test and demo data.",
+                           no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(fixtures_app, name="fixtures")
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    lang: Lang | None = typer.Option(
+        None, "--lang", help="Bahasa pesan (id atau en); bawaan SIMPUL_LANG atau id. "
+                             "/ Language of messages."),
+) -> None:
+    out, err = Console(), Console(stderr=True)
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        language: Language = "en" if lang is Lang.en else "id"
+        reasons = "; ".join(f"SIMPUL_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                            for e in error.errors())
+        err.print(escape(say("bad_settings", language, reason=reasons)), soft_wrap=True,
+                  style="bold red")
+        raise typer.Exit(2) from None
+    chosen: Language = lang.value if lang is not None else settings.lang
+    ctx.obj = State(settings=settings, lang=chosen, out=out, err=err)
+
+
+def _state(ctx: typer.Context) -> State:
+    state = ctx.find_object(State)
+    assert state is not None, "the callback sets the state"
+    return state
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _first_line(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _render(error: CatalogError, language: Language) -> str:
+    if isinstance(error, InvalidRecord):
+        return "; ".join(p.render(language) for p in error.problems)
+    if isinstance(error, NotFound):
+        return say("not_found", language, kind=error.kind, key=error.key)
+    if isinstance(error, InvalidValue | UnreadableFile | FileTooLarge | ImportRejected):
+        return error.render(language)
+    return str(error)
+
+
+@contextmanager
+def _reported(state: State) -> Iterator[None]:
+    """Turn the errors a command may meet into one line and an exit code."""
+    try:
+        yield
+    except (UnreadableFile, FileTooLarge) as error:
+        state.fail(error.render(state.lang), 2)
+    except CatalogError as error:
+        state.fail(_render(error, state.lang), 1)
+    except FileNotFoundError as error:
+        state.fail(state.say("file_error", file=error.filename or "?",
+                             reason=state.say("missing_file")), 2)
+    except OSError as error:
+        state.fail(state.say("file_error", file=error.filename or "?",
+                             reason=error.strerror or str(error)), 2)
+    except ArgumentError:
+        state.fail(state.say("bad_url", url=state.settings.database_url), 2)
+    except SQLAlchemyError as error:
+        state.fail(state.say("database_error", url=_safe_url(state.settings.database_url),
+                             reason=_first_line(error)) + " " + state.say("database_hint"), 2)
+
+
+@contextmanager
+def _engine(state: State) -> Iterator[Engine]:
+    engine = make_engine(state.settings.database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+# --- db ------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Mutakhirkan skema basis data ke revisi terbaru. / Migrate the schema to the newest."""
+    from api.usecases import upgrade
+
+    state = _state(ctx)
+    with _reported(state), _engine(state) as engine:
+        state.out.print(escape(state.say("database", url=_safe_url(state.settings.database_url))),
+                        soft_wrap=True)
+        revision = upgrade(engine)
+        state.out.print(state.say("revision", revision=revision.current), soft_wrap=True)
+
+
+# --- demo and serve ------------------------------------------------------------------------
+
+
+def _summary_tables(state: State, summary: CatalogSummary) -> None:
+    from api.usecases import SENTRA_MINIMUM
+
+    say_ = state.say
+    totals = Table(title=say_("summary"), title_justify="left")
+    totals.add_column(say_("what"))
+    totals.add_column(say_("count"), justify="right")
+    for key in ("regions", "links", "categories", "parks", "enterprises", "offers",
+                "certificates", "expired_certificates", "needs"):
+        totals.add_row(say_(key), format_count(getattr(summary, key), state.lang))
+    state.out.print(totals)
+
+    sizes = Table(title=say_("by_regency"), title_justify="left")
+    sizes.add_column(say_("regency"))
+    size_names = list(summary.by_regency[0].by_size) if summary.by_regency else []
+    for name in size_names:
+        sizes.add_column(name, justify="right")
+    sizes.add_column(say_("total"), justify="right")
+    sizes.show_footer = True
+    for regency in summary.by_regency:
+        sizes.add_row(regency.name, *(str(regency.by_size[n]) for n in size_names),
+                      str(regency.total))
+    sizes.columns[0].footer = say_("total")
+    for index, name in enumerate(size_names, start=1):
+        sizes.columns[index].footer = str(sum(r.by_size[name] for r in summary.by_regency))
+    sizes.columns[-1].footer = str(summary.enterprises)
+    state.out.print(sizes)
+
+    parks = Table(title=say_("needs_by_park"), title_justify="left")
+    parks.add_column(say_("park"))
+    parks.add_column(say_("needs_header"), justify="right")
+    for code, count in summary.needs_by_park:
+        parks.add_row(code, str(count))
+    state.out.print(parks)
+
+    if summary.sentra_candidates:
+        sentra = Table(title=say_("sentra", minimum=SENTRA_MINIMUM), title_justify="left")
+        for header in ("regency", "district", "category", "enterprises"):
+            sentra.add_column(say_(header), justify="right" if header == "enterprises"
+                              else "left")
+        for candidate in summary.sentra_candidates[:SENTRA_SHOWN]:
+            sentra.add_row(candidate.regency, candidate.district, candidate.category_code,
+                           str(candidate.enterprises))
+        state.out.print(sentra)
+        hidden = len(summary.sentra_candidates) - SENTRA_SHOWN
+        if hidden > 0:
+            state.out.print(say_("more_sentra", count=hidden))
+    else:
+        state.out.print(say_("no_sentra"))
+
+
+def _serve(state: State, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = state.settings.model_copy(update={"lang": state.lang})
+    host = host or settings.host
+    port = port or settings.port
+    state.out.print(state.say("serving", host=host, port=port), soft_wrap=True)
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@app.command("demo")
+def demo(
+    ctx: typer.Context,
+    serve: bool = typer.Option(True, "--serve/--no-serve",
+                               help="Jalankan server sesudahnya. / Serve afterwards."),
+    host: str | None = typer.Option(None, help="Alamat server (bawaan 127.0.0.1)."),
+    port: int | None = typer.Option(None, min=1, max=65535, help="Port (bawaan 8000)."),
+    seed: int = typer.Option(0, help="Benih data demo. / Seed of the demo data."),
+) -> None:
+    """Bangun basis data demo BARU (yang lama dihapus), lalu jalankan server.
+    / Build a FRESH demo database (the old one is deleted), then serve."""
+    from api.usecases import build_demo_database
+
+    state = _state(ctx)
+    with _reported(state):
+        state.out.print(escape(state.say("database", url=_safe_url(state.settings.database_url))),
+                        soft_wrap=True)
+        state.out.print(state.say("building_demo", seed=seed))
+        with _engine(state) as engine:
+            summary = build_demo_database(engine, seed=seed, today=dt.date.today())
+        _summary_tables(state, summary)
+        state.out.print(state.say("demo_ready"), style="bold green")
+        if serve:
+            _serve(state, host, port)
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: str | None = typer.Option(None, help="Alamat server (bawaan 127.0.0.1)."),
+    port: int | None = typer.Option(None, min=1, max=65535, help="Port (bawaan 8000)."),
+) -> None:
+    """Jalankan server web dan API. / Run the web and API server."""
+    from api.usecases import database_revision
+
+    state = _state(ctx)
+    with _reported(state):
+        with _engine(state) as engine:
+            revision = database_revision(engine)
+        if not revision.up_to_date:
+            state.err.print(state.say("not_up_to_date", current=revision.current or "-",
+                                      head=revision.head or "-"), soft_wrap=True,
+                            style="yellow")
+        _serve(state, host, port)
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def _problem_table(state: State, problems: list[RowProblem], file: str) -> None:
+    table = Table(title=state.say("problems_in", file=escape(file)), title_justify="left")
+    table.add_column(state.say("row"), justify="right")
+    table.add_column(state.say("column"))
+    table.add_column(state.say("problem"))
+    for problem in problems[:PROBLEMS_SHOWN]:
+        table.add_row(str(problem.row), escape(problem.column),
+                      escape(problem.reason.render(state.lang)))
+    state.out.print(table)
+    if len(problems) > PROBLEMS_SHOWN:
+        state.out.print(state.say("more_problems", count=len(problems) - PROBLEMS_SHOWN))
+
+
+def _write_table(state: State, summary: WriteSummary) -> None:
+    table = Table(show_header=True)
+    table.add_column("")
+    table.add_column(state.say("created"), justify="right")
+    table.add_column(state.say("updated"), justify="right")
+    table.add_row(state.say("enterprises"), format_count(summary.enterprises_created, state.lang),
+                  format_count(summary.enterprises_updated, state.lang))
+    table.add_row(state.say("offers"), format_count(summary.offers_created, state.lang),
+                  format_count(summary.offers_updated, state.lang))
+    table.add_row(state.say("certificates"), format_count(summary.certificates_created, state.lang),
+                  format_count(summary.certificates_updated, state.lang))
+    state.out.print(table)
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                    transient=True)
+
+
+@app.command("import")
+def import_file(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="File IKM (.xlsx atau .csv). / IKM file."),
+    dry_run: bool = typer.Option(False, "--dry-run",
+                                 help="Periksa saja, jangan tulis. / Check, write nothing."),
+    only_valid_rows: bool = typer.Option(
+        False, "--only-valid-rows",
+        help="Tulis IKM yang valid, lewati yang bermasalah. / Write the valid IKM, skip the "
+             "others."),
+    ignore_unknown_columns: bool = typer.Option(
+        False, "--ignore-unknown-columns",
+        help="Abaikan kolom yang tidak dikenal. / Ignore unknown columns."),
+) -> None:
+    """Impor IKM dari file Excel atau CSV; semua baris diperiksa dulu.
+    / Import IKM from an Excel or CSV file; every row is checked first."""
+    from catalog.imports import import_enterprises
+
+    state = _state(ctx)
+    with _reported(state):
+        if not file.exists():
+            state.fail(state.say("file_error", file=str(file), reason=state.say("missing_file")),
+                       2)
+        if not file.is_file():
+            state.fail(state.say("file_error", file=str(file), reason=state.say("not_a_file")),
+                       2)
+        with _engine(state) as engine:
+            session = make_sessionmaker(engine)()
+            try:
+                with _progress(state.err) as progress:
+                    task = progress.add_task(escape(state.say("reading", file=file.name)),
+                                             total=None)
+                    try:
+                        report = import_enterprises(
+                            file, session=session, dry_run=dry_run,
+                            only_valid_rows=only_valid_rows,
+                            max_bytes=state.settings.max_import_bytes,
+                            ignore_unknown_columns=ignore_unknown_columns,
+                            today=dt.date.today(),
+                            progress=lambda rows: progress.update(task, completed=rows))
+                    except ImportRejected as rejected:
+                        session.rollback()
+                        progress.stop()
+                        _problem_table(state, rejected.problems, str(file))
+                        state.fail(state.say("rejected", file=str(file),
+                                             count=len(rejected.problems)), 1)
+                # The command owns the transaction: commit only a write that succeeded.
+                if report.written:
+                    session.commit()
+                else:
+                    session.rollback()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+        if report.problems:
+            _problem_table(state, report.problems, str(file))
+        if dry_run:
+            if report.problems:
+                state.fail(state.say("dry_run_problems", rows=report.rows,
+                                     valid=report.valid_rows, count=len(report.problems)), 1)
+            state.out.print(state.say("dry_run_clean", rows=report.rows,
+                                      enterprises=report.enterprises), soft_wrap=True)
+            return
+        state.out.print(escape(state.say("imported", file=str(file), rows=report.rows,
+                                         enterprises=report.enterprises)), soft_wrap=True)
+        if report.problems:
+            state.out.print(state.say("skipped", count=report.rows - report.valid_rows),
+                            soft_wrap=True)
+        if report.summary is not None:
+            _write_table(state, report.summary)
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    out: Path = typer.Option(Path("ekspor"), "--out", help="Folder tujuan. / Output folder."),
+    formats: list[ExportFormat] | None = typer.Option(
+        None, "--format", help="xlsx dan/atau csv (bawaan keduanya). / xlsx and/or csv."),
+) -> None:
+    """Ekspor katalog ke Excel dan/atau CSV. / Export the catalog to Excel and/or CSV."""
+    from catalog.exports import export_catalog
+
+    state = _state(ctx)
+    chosen = tuple(dict.fromkeys(f.value for f in formats)) if formats else ("xlsx", "csv")
+    with _reported(state), _engine(state) as engine:
+        state.out.print(escape(state.say("exporting", directory=str(out))), soft_wrap=True)
+        with session_scope(make_sessionmaker(engine)) as session:
+            written = export_catalog(out, session=session, formats=chosen)
+        for path in written:
+            state.out.print(escape(state.say("exported", file=str(path))), soft_wrap=True)
+
+
+# --- fixtures ------------------------------------------------------------------------------
+
+
+def _advancing(items: Iterable[T], progress: Progress, task: Any) -> Iterator[T]:
+    """``items``, advancing ``task`` as they are consumed (in steps, to keep it cheap)."""
+    pending = 0
+    for item in items:
+        yield item
+        pending += 1
+        if pending == 1000:
+            progress.advance(task, pending)
+            pending = 0
+    progress.advance(task, pending)
+
+
+@fixtures_app.command("generate")
+def fixtures_generate(
+    ctx: typer.Context,
+    enterprises: int = typer.Option(1000, "--enterprises", min=0,
+                                    help="Banyaknya IKM. / Number of IKM."),
+    needs: int = typer.Option(100, "--needs", min=0,
+                              help="Banyaknya kebutuhan. / Number of needs."),
+    seed: int = typer.Option(0, "--seed", help="Benih acak. / Random seed."),
+    out: Path = typer.Option(Path("data-sintetis"), "--out",
+                             help="Folder tujuan. / Output folder."),
+    file_format: FixtureFormat = typer.Option(
+        FixtureFormat.csv, "--format", help="Format file IKM. / Format of the IKM file."),
+) -> None:
+    """Buat file impor IKM dan CSV kebutuhan sintetis (mengalir, sampai jutaan IKM).
+    / Write a synthetic IKM import file and needs CSV (streaming, up to millions of IKM)."""
+    from fixtures.synthetic import (
+        generate_dataset,
+        write_import_csv,
+        write_import_xlsx,
+        write_needs_csv,
+    )
+
+    state = _state(ctx)
+    with _reported(state):
+        out.mkdir(parents=True, exist_ok=True)
+        enterprise_records, need_records = generate_dataset(enterprises, needs, seed,
+                                                            today=dt.date.today())
+        enterprise_path = out / f"ikm.{file_format.value}"
+        needs_path = out / "kebutuhan.csv"
+        writer = write_import_xlsx if file_format is FixtureFormat.xlsx else write_import_csv
+        with _progress(state.err) as progress:
+            task = progress.add_task(state.say("generating"), total=enterprises + needs)
+            rows = writer(_advancing(enterprise_records, progress, task), enterprise_path)
+            write_needs_csv(_advancing(need_records, progress, task), needs_path)
+        state.out.print(escape(state.say("generated", file=str(enterprise_path),
+                                         count=format_count(enterprises, state.lang), what="IKM")
+                               + " " + state.say("data_rows",
+                                                 rows=format_count(rows, state.lang))),
+                        soft_wrap=True)
+        state.out.print(escape(state.say("generated", file=str(needs_path),
+                                         count=format_count(needs, state.lang),
+                                         what=state.say("needs"))),
+                        soft_wrap=True)
+
+
+def main() -> None:
+    """The ``simpul`` console script."""
+    app(prog_name="simpul")

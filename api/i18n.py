@@ -1,0 +1,142 @@
+"""The reader's language, and the texts the HTTP side says in it.
+
+Bahasa Indonesia is the default; English is chosen with ``?lang=en`` or an ``Accept-Language``
+header that prefers English. Texts of the catalog travel as :class:`catalog.messages.Message`
+and are rendered here; the texts below are the ones only the web side needs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from catalog.messages import Language
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+__all__ = ["LANGUAGES", "Language", "format_count", "negotiate_language",
+           "parse_accept_language", "text"]
+
+LANGUAGES: tuple[Language, ...] = ("id", "en")
+
+#: key -> (Indonesian, English)
+TEXTS: dict[str, tuple[str, str]] = {
+    # problem titles
+    "title.not_found": ("Tidak ditemukan", "Not found"),
+    "title.validation": ("Permintaan tidak valid", "Invalid request"),
+    "title.invalid_value": ("Nilai tidak valid", "Invalid value"),
+    "title.internal": ("Kesalahan di server", "Internal server error"),
+    "title.unavailable": ("Layanan tidak tersedia", "Service unavailable"),
+    "title.bad_request": ("Permintaan salah", "Bad request"),
+    "title.method_not_allowed": ("Metode tidak diizinkan", "Method not allowed"),
+    "title.not_acceptable": ("Format tidak tersedia", "Not acceptable"),
+    "title.too_large": ("Permintaan terlalu besar", "Request too large"),
+    "title.unsupported_media": ("Format tidak didukung", "Unsupported media type"),
+    "title.too_many": ("Terlalu banyak permintaan", "Too many requests"),
+    "title.unauthorised": ("Perlu masuk", "Authentication required"),
+    "title.forbidden": ("Akses ditolak", "Forbidden"),
+    "title.conflict": ("Konflik", "Conflict"),
+    # problem details
+    "detail.not_found": ("{kind} '{key}' tidak ditemukan.", "{kind} '{key}' was not found."),
+    "detail.no_route": ("Alamat {path} tidak ada.", "There is nothing at {path}."),
+    "detail.method_not_allowed": ("Metode {method} tidak bisa dipakai di {path}.",
+                                  "Method {method} cannot be used on {path}."),
+    "detail.validation": ("Ada {count} isian yang perlu diperbaiki.",
+                          "{count} value(s) need correcting."),
+    "detail.invalid_value": ("Ada {count} nilai yang melanggar aturan.",
+                             "{count} value(s) break a rule."),
+    "detail.internal": (
+        "Terjadi kesalahan yang tidak terduga; sudah dicatat di log server. Coba lagi nanti.",
+        "Something unexpected went wrong; it has been logged on the server. Try again later."),
+    "detail.database_unavailable": ("Basis data tidak bisa dihubungi.",
+                                    "The database cannot be reached."),
+    # kinds of things, for "not found"
+    "kind.region": ("Wilayah", "Region"),
+    "kind.park": ("Kawasan industri", "Industrial park"),
+    "kind.category": ("Kategori", "Category"),
+    "kind.enterprise": ("IKM", "IKM"),
+    "kind.need": ("Kebutuhan", "Need"),
+    # validation reasons, by pydantic error type
+    "v.missing": ("wajib diisi", "is required"),
+    "v.int_parsing": ("'{input}' bukan bilangan bulat", "'{input}' is not a whole number"),
+    "v.int_from_float": ("'{input}' bukan bilangan bulat", "'{input}' is not a whole number"),
+    "v.float_parsing": ("'{input}' bukan angka", "'{input}' is not a number"),
+    "v.bool_parsing": ("'{input}' bukan ya/tidak (true/false)",
+                       "'{input}' is not a yes/no value (true/false)"),
+    "v.date_parsing": ("'{input}' bukan tanggal (format YYYY-MM-DD)",
+                       "'{input}' is not a date (format YYYY-MM-DD)"),
+    "v.date_from_datetime_parsing": ("'{input}' bukan tanggal (format YYYY-MM-DD)",
+                                     "'{input}' is not a date (format YYYY-MM-DD)"),
+    "v.greater_than_equal": ("harus paling sedikit {ge}; tertulis {input}",
+                             "must be at least {ge}; got {input}"),
+    "v.greater_than": ("harus lebih dari {gt}; tertulis {input}",
+                       "must be more than {gt}; got {input}"),
+    "v.less_than_equal": ("harus paling banyak {le}; tertulis {input}",
+                          "must be at most {le}; got {input}"),
+    "v.less_than": ("harus kurang dari {lt}; tertulis {input}",
+                    "must be less than {lt}; got {input}"),
+    "v.literal_error": ("'{input}' bukan salah satu dari: {expected}",
+                        "'{input}' is not one of: {expected}"),
+    "v.enum": ("'{input}' bukan salah satu dari: {expected}",
+               "'{input}' is not one of: {expected}"),
+    "v.string_too_short": ("terlalu pendek (minimal {min_length} karakter)",
+                           "is too short (at least {min_length} characters)"),
+    "v.string_too_long": ("terlalu panjang (maksimal {max_length} karakter)",
+                          "is too long (at most {max_length} characters)"),
+    "v.string_pattern_mismatch": ("'{input}' tidak sesuai pola {pattern}",
+                                  "'{input}' does not match the pattern {pattern}"),
+    "v.other": ("nilai '{input}' tidak valid", "the value '{input}' is not valid"),
+}
+
+
+def text(key: str, language: Language, /, **params: Any) -> str:
+    """The text ``key`` in ``language`` with ``params`` filled in."""
+    indonesian, english = TEXTS[key]
+    return (english if language == "en" else indonesian).format(**params)
+
+
+def parse_accept_language(header: str) -> Language | None:
+    """The supported language an ``Accept-Language`` header prefers most, if any.
+
+    ``"en-GB,en;q=0.9"`` → ``"en"``; ``"id-ID,id;q=0.9,en;q=0.8"`` → ``"id"``; ``"fr"`` → None.
+    """
+    best: tuple[float, int, Language] | None = None
+    for position, part in enumerate(header.split(",")):
+        tag, _, parameters = part.strip().partition(";")
+        primary = tag.strip().split("-")[0].casefold()
+        if primary not in LANGUAGES:
+            continue
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if weight <= 0:
+            continue
+        # Higher weight wins; on a tie the earlier tag wins.
+        candidate = (weight, -position, primary)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    return best[2] if best else None
+
+
+def negotiate_language(request: Request, default: Language = "id") -> Language:
+    """``?lang=`` first, then ``Accept-Language``, then ``default``; never raises."""
+    asked = request.query_params.get("lang", "").strip().casefold()
+    if asked in LANGUAGES:
+        return asked
+    header = request.headers.get("accept-language")
+    if header:
+        preferred = parse_accept_language(header)
+        if preferred is not None:
+            return preferred
+    return default
+
+
+def format_count(value: int, language: Language) -> str:
+    """``12345`` as ``12.345`` in Indonesian and ``12,345`` in English."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", ".") if language == "id" else grouped
