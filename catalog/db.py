@@ -39,6 +39,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # Bulk writes send plain executemany, which psycopg pipelines with one prepared statement;
+    # SQLAlchemy's default on PostgreSQL rewrites them into large multi-row INSERTs that
+    # psycopg parses anew each time, several times slower.
+    kwargs.setdefault("use_insertmanyvalues", parsed.get_backend_name() != "postgresql")
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
