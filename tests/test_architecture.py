@@ -26,7 +26,7 @@ def test_matching_imports_no_database_web_or_sibling_package() -> None:
 
 
 @pytest.mark.parametrize("module", ["catalog", "catalog.store", "catalog.imports",
-                                    "catalog.exports"])
+                                    "catalog.exports", "catalog.snapshot"])
 def test_catalog_imports_no_web_or_engine(module: str) -> None:
     """The catalog's modules pull in neither the web layer nor the matching engine."""
     loaded = _modules_after_import(module)
