@@ -14,7 +14,8 @@ from catalog.messages import Language
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-__all__ = ["LANGUAGES", "Language", "format_count", "negotiate_language",
+__all__ = ["LANGUAGES", "LANGUAGE_COOKIE", "Language", "format_count", "negotiate_language",
+           "page_language",
            "parse_accept_language", "text"]
 
 LANGUAGES: tuple[Language, ...] = ("id", "en")
@@ -134,6 +135,24 @@ def negotiate_language(request: Request, default: Language = "id") -> Language:
         if preferred is not None:
             return preferred
     return default
+
+
+#: Cookie that keeps the language a person chose on the pages.
+LANGUAGE_COOKIE = "simpul_lang"
+
+
+def page_language(request: Request) -> Language:
+    """The language of a page: ``?lang=``, then the language the person chose before (cookie),
+    then Bahasa Indonesia.
+
+    Unlike the API, pages do not follow ``Accept-Language``: most browsers in Indonesia are set
+    to English, and the people Simpul is for read Indonesian first. English is one click away.
+    """
+    for asked in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        value = (asked or "").strip().casefold()
+        if value in LANGUAGES:
+            return value
+    return "id"
 
 
 def format_count(value: int, language: Language) -> str:

@@ -78,12 +78,17 @@ def test_landing_page_is_indonesian_by_default(client: TestClient) -> None:
 
 
 def test_landing_page_speaks_english_when_asked(client: TestClient) -> None:
-    """/ is in English with ?lang=en and with Accept-Language: en."""
-    for response in (client.get("/?lang=en"),
-                     client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})):
+    """/ is in English with ?lang=en, and stays English on the next visit (cookie)."""
+    for response in (client.get("/?lang=en"), client.get("/")):
         assert '<html lang="en">' in response.text
         assert "joins small and medium industries" in response.text
         assert response.headers["content-language"] == "en"
+
+
+def test_landing_page_ignores_an_english_browser(client: TestClient) -> None:
+    """A browser set to English still gets Indonesian until the person chooses English."""
+    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="id">' in response.text
 
 
 def test_landing_page_groups_thousands_the_indonesian_way(client: TestClient) -> None:
