@@ -40,6 +40,7 @@ from api.settings import Settings, get_settings
 from catalog.db import make_engine, make_sessionmaker, session_scope
 from catalog.exceptions import (
     CatalogError,
+    DatabaseHoldsUserData,
     FileTooLarge,
     ImportRejected,
     InvalidValue,
@@ -256,7 +257,8 @@ def _render(error: CatalogError, language: Language) -> str:
         return "; ".join(p.render(language) for p in error.problems)
     if isinstance(error, NotFound):
         return say("not_found", language, kind=error.kind, key=error.key)
-    if isinstance(error, InvalidValue | UnreadableFile | FileTooLarge | ImportRejected):
+    if isinstance(error, InvalidValue | UnreadableFile | FileTooLarge | ImportRejected
+                  | DatabaseHoldsUserData):
         return error.render(language)
     return str(error)
 
@@ -382,9 +384,16 @@ def demo(
     host: str | None = typer.Option(None, help="Alamat server (bawaan 127.0.0.1)."),
     port: int | None = typer.Option(None, min=1, max=65535, help="Port (bawaan 8000)."),
     seed: int = typer.Option(0, help="Benih data demo. / Seed of the demo data."),
+    force: bool = typer.Option(
+        False, "--force",
+        help="Hapus juga basis data yang berisi data bukan demo. / Also replace a database "
+             "that holds data other than the demo."),
 ) -> None:
-    """Bangun basis data demo BARU (yang lama dihapus), lalu jalankan server.
-    / Build a FRESH demo database (the old one is deleted), then serve."""
+    """Bangun basis data demo BARU (demo lama dihapus), lalu jalankan server.
+    / Build a FRESH demo database (an old demo is deleted), then serve.
+
+    Basis data yang berisi data sendiri (hasil impor) tidak dihapus tanpa --force.
+    / A database holding your own data (imported) is not deleted without --force."""
     from api.usecases import build_demo_database
 
     state = _state(ctx)
@@ -393,7 +402,8 @@ def demo(
                         soft_wrap=True)
         state.out.print(state.say("building_demo", seed=seed))
         with _engine(state) as engine:
-            summary = build_demo_database(engine, seed=seed, today=dt.date.today())
+            summary = build_demo_database(engine, seed=seed, today=dt.date.today(),
+                                          force=force)
         _summary_tables(state, summary)
         state.out.print(state.say("demo_ready"), style="bold green")
         if serve:

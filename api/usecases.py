@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, distinct, func, select
+from sqlalchemy import Engine, distinct, func, inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from catalog.db import (
@@ -22,6 +22,7 @@ from catalog.db import (
     session_scope,
     upgrade_database,
 )
+from catalog.exceptions import DatabaseHoldsUserData
 from catalog.models import (
     SIZE_CLASSES,
     Category,
@@ -39,11 +40,13 @@ from catalog.store import (
     load_parks,
     load_regions,
     load_taxonomy,
+    mark_contents,
     prepare_enterprise,
     prepare_need,
     write_enterprises,
     write_needs,
 )
+from catalog.store import holds_user_data as store_holds_user_data
 from fixtures.demo import demo_enterprises, demo_needs
 from fixtures.regions import LINKS, PARKS, REGIONS
 
@@ -56,6 +59,7 @@ __all__ = [
     "SentraCandidate",
     "build_demo_database",
     "database_revision",
+    "holds_user_data",
     "reset_database",
     "sentra_candidates",
     "summarise_catalog",
@@ -225,14 +229,31 @@ def summarise_catalog(*, session: Session, today: dt.date | None = None) -> Cata
 # --- the demo ------------------------------------------------------------------------------
 
 
-def build_demo_database(engine: Engine, *, seed: int = 0, today: dt.date | None = None
-                        ) -> DemoSummary:
+def holds_user_data(engine: Engine) -> bool:
+    """Whether the database holds IKM, needs or parks that did not come from the demo."""
+    tables = set(inspect(engine).get_table_names())
+    if "enterprise" not in tables:
+        return False
+    with make_sessionmaker(engine)() as session:
+        if "catalog_meta" in tables:
+            return store_holds_user_data(session=session)
+        # A schema from before the marker existed: any IKM, need or park counts as data.
+        return any(session.scalar(select(model.id).limit(1)) is not None
+                   for model in (Enterprise, Need, Park))
+
+
+def build_demo_database(engine: Engine, *, seed: int = 0, today: dt.date | None = None,
+                        force: bool = False) -> DemoSummary:
     """A fresh database holding the demo: taxonomy, regions, links, parks, IKM and needs.
 
-    Whatever the database held before is gone (see :func:`reset_database`). Everything is
-    written in one transaction; the same ``seed`` and ``today`` give the same catalog.
+    Whatever the database held before is gone (see :func:`reset_database`), so a database
+    holding anything but demo data is refused with :class:`DatabaseHoldsUserData` unless
+    ``force``. Everything is written in one transaction; the same ``seed`` and ``today`` give
+    the same catalog.
     """
     today = today or dt.date.today()
+    if not force and holds_user_data(engine):
+        raise DatabaseHoldsUserData(engine.url.render_as_string(hide_password=True))
     reset_database(engine)
     with session_scope(make_sessionmaker(engine)) as session:
         load_taxonomy(session=session)
@@ -244,4 +265,5 @@ def build_demo_database(engine: Engine, *, seed: int = 0, today: dt.date | None 
                            for record in demo_enterprises(seed=seed, today=today)], session=session)
         write_needs([prepare_need(record, context)
                      for record in demo_needs(seed=seed, today=today)], session=session)
+        mark_contents("demo", session=session)
         return summarise_catalog(session=session, today=today)

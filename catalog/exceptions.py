@@ -10,6 +10,7 @@ from catalog.messages import Language, Message, message
 
 __all__ = [
     "CatalogError",
+    "DatabaseHoldsUserData",
     "FileTooLarge",
     "ImportRejected",
     "IncompatibleUnit",
@@ -128,3 +129,15 @@ class FileTooLarge(CatalogError):
 
     def render(self, language: Language = "id") -> str:
         return f"{self.path}: {self.reason.render(language)}"
+
+
+class DatabaseHoldsUserData(CatalogError):
+    """Refusing to replace a database that holds data which is not demo data."""
+
+    def __init__(self, url: str) -> None:
+        self.reason = message("holds_user_data", url=url)
+        super().__init__(self.reason.render("en"))
+        self.url = url
+
+    def render(self, language: Language = "id") -> str:
+        return self.reason.render(language)

@@ -82,6 +82,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "an IKM with the same name and desa has another NIB '{other_value}' (row {other})"),
     "duplicate_offer": ("produk '{value}' sudah ada untuk IKM ini (baris {other})",
                         "product '{value}' is already listed for this IKM (row {other})"),
+    "holds_user_data": (
+        "basis data {url} berisi IKM atau kebutuhan yang bukan data demo; simpul demo tidak "
+        "akan menghapusnya. Arahkan SIMPUL_DATABASE_URL ke basis data lain, atau pakai --force "
+        "bila memang ingin menghapusnya",
+        "the database {url} holds IKM or needs that are not demo data; simpul demo will not "
+        "delete them. Point SIMPUL_DATABASE_URL at another database, or use --force if you do "
+        "mean to delete them"),
 }
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "REGION_LEVELS",
     "SIZE_CLASSES",
     "Base",
+    "CatalogMeta",
     "Category",
     "CategoryAlias",
     "CategoryKbli",
@@ -356,3 +357,17 @@ class NeedCertificate(Base):
                                          primary_key=True)
     kind: Mapped[str] = mapped_column(_enum(CERTIFICATE_KINDS, "certificate_kind"),
                                       primary_key=True)
+
+
+class CatalogMeta(Base):
+    """Facts about the database itself, such as whether its contents are demo data.
+
+    ``contents`` is ``demo`` right after ``simpul demo`` built the database and ``user`` as soon
+    as anything else wrote IKM or needs to it; ``simpul demo`` only wipes a database whose
+    contents are demo data (or empty), so nobody's own data is lost to it.
+    """
+
+    __tablename__ = "catalog_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -38,6 +38,7 @@ from catalog.models import (
     PERIODS,
     REGION_LEVELS,
     Base,
+    CatalogMeta,
     Category,
     CategoryAlias,
     CategoryKbli,
@@ -69,10 +70,13 @@ __all__ = [
     "PreparedEnterprise",
     "PreparedNeed",
     "WriteSummary",
+    "catalog_contents",
+    "holds_user_data",
     "load_links",
     "load_parks",
     "load_regions",
     "load_taxonomy",
+    "mark_contents",
     "name_key",
     "prepare_enterprise",
     "prepare_need",
@@ -118,6 +122,34 @@ def size_class(workers: int, investment_idr: int) -> str:
     if workers <= 19 and investment_idr < _SMALL_INVESTMENT_LIMIT:
         return "mikro" if workers <= 4 else "kecil"
     return "menengah"
+
+
+# --- what the database holds ----------------------------------------------------------------
+
+_CONTENTS = "contents"
+
+
+def mark_contents(contents: str, *, session: Session) -> None:
+    """Record what the database holds: ``demo`` (disposable) or ``user``."""
+    if session.get(CatalogMeta, _CONTENTS) is None:
+        session.add(CatalogMeta(key=_CONTENTS, value=contents))
+    else:
+        session.execute(update(CatalogMeta).where(CatalogMeta.key == _CONTENTS)
+                        .values(value=contents))
+    session.flush()
+
+
+def catalog_contents(*, session: Session) -> str | None:
+    """``demo``, ``user``, or ``None`` when nothing was recorded."""
+    return session.scalar(select(CatalogMeta.value).where(CatalogMeta.key == _CONTENTS))
+
+
+def holds_user_data(*, session: Session) -> bool:
+    """Whether the database holds IKM, needs or parks that are not demo data."""
+    if catalog_contents(session=session) == "demo":
+        return False
+    return any(session.scalar(select(model.id).limit(1)) is not None
+               for model in (Enterprise, Need, Park))
 
 
 # --- reference data ------------------------------------------------------------------------
@@ -628,6 +660,8 @@ def write_enterprises(prepared: Sequence[PreparedEnterprise], *, session: Sessio
     deleted.
     """
     summary = WriteSummary()
+    if prepared:
+        mark_contents("user", session=session)
     by_nib, by_name = _existing_enterprises(prepared, session=session)
     to_create: list[PreparedEnterprise] = []
     to_update: list[tuple[int, PreparedEnterprise]] = []
@@ -788,6 +822,7 @@ def write_needs(prepared: Sequence[PreparedNeed], *, session: Session) -> WriteS
     summary = WriteSummary()
     if not prepared:
         return summary
+    mark_contents("user", session=session)
     table = _table(Need)
     rows = [p.row for p in prepared]
     ids = _sequence_ids(Need, len(rows), session=session)

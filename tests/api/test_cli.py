@@ -75,19 +75,37 @@ def test_unreachable_database_is_one_line_without_traceback(
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_demo_builds_a_fresh_catalog_repeatably(runner: CliRunner, use_catalog: str) -> None:
-    """`simpul demo --no-serve` replaces the database with ≥400 IKM and ≥60 needs, twice alike."""
+def test_demo_builds_a_fresh_catalog_repeatably(runner: CliRunner, use_database: str) -> None:
+    """`simpul demo --no-serve` builds ≥400 IKM and ≥60 needs, and rebuilds its own demo alike."""
     counts = []
     for _ in range(2):
         result = runner.invoke(app, ["demo", "--no-serve"])
         assert result.exit_code == 0, result.output
         assert "Basis data demo siap." in result.output
         assert "Kandidat sentra IKM" in result.output
-        counts.append((count(use_catalog, Enterprise), count(use_catalog, Need)))
+        counts.append((count(use_database, Enterprise), count(use_database, Need)))
     assert counts[0] == counts[1]
     enterprises, needs = counts[0]
     assert enterprises >= 400
     assert needs >= 60
+
+
+def test_demo_refuses_to_delete_data_that_is_not_the_demo(runner: CliRunner,
+                                                          use_catalog: str) -> None:
+    """A database holding imported IKM is not wiped by `simpul demo`: exit 1, data kept."""
+    before = count(use_catalog, Enterprise)
+    result = runner.invoke(app, ["demo", "--no-serve"])
+    assert result.exit_code == 1
+    assert "bukan data demo" in result.output
+    assert "--force" in result.output
+    assert count(use_catalog, Enterprise) == before
+
+
+def test_demo_with_force_replaces_data(runner: CliRunner, use_catalog: str) -> None:
+    """`simpul demo --force` replaces a database holding other data with the demo."""
+    result = runner.invoke(app, ["demo", "--no-serve", "--force"])
+    assert result.exit_code == 0, result.output
+    assert count(use_catalog, Enterprise) >= 400
     # The seeded catalog's IKM are gone: the demo starts from an empty database.
     assert "Bengkel Las Maju" not in result.output
 

@@ -20,8 +20,11 @@ from catalog.records import (
 from catalog.store import (
     CatalogContext,
     InvalidRecord,
+    catalog_contents,
+    holds_user_data,
     load_parks,
     load_regions,
+    mark_contents,
     prepare_enterprise,
     prepare_need,
     size_class,
@@ -260,3 +263,14 @@ def test_regions_load_with_parents_in_any_order(session: Session) -> None:
     assert bahodopi.parent.bps_code == "7203"
     load_regions(REGIONS, session=session)
     assert count(session, Region) == len(REGIONS)
+
+
+def test_writing_ikm_marks_the_database_as_holding_user_data(session: Session,
+                                                             context: CatalogContext) -> None:
+    """Once IKM are written the database holds user data, unless it is marked as the demo."""
+    assert holds_user_data(session=session)  # the IMIP park of the fixture is data already
+    mark_contents("demo", session=session)
+    assert not holds_user_data(session=session)
+    write_enterprises([prepare_enterprise(caterer(), context)], session=session)
+    assert catalog_contents(session=session) == "user"
+    assert holds_user_data(session=session)
