@@ -80,7 +80,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -90,7 +90,6 @@ from sqlalchemy.orm import Session
 from catalog.exceptions import FileTooLarge, ImportRejected, RowProblem, UnreadableFile
 from catalog.messages import Message, message
 from catalog.models import Region
-from catalog.normalise import Normalisation, Normaliser
 from catalog.records import CertificateRecord, EnterpriseRecord, OfferRecord
 from catalog.store import (
     CatalogContext,
@@ -1024,20 +1023,6 @@ class ImportReport:
         return not self.problems
 
 
-class _CachedNormaliser(Normaliser):
-    """The context's normaliser, remembering names already seen: files repeat products."""
-
-    def __init__(self, inner: Normaliser) -> None:  # deliberately not the parent's tables
-        self._inner = inner
-        self._cache: dict[str, Normalisation] = {}
-
-    def normalise(self, name: str) -> Normalisation:
-        found = self._cache.get(name)
-        if found is None:
-            found = self._cache[name] = self._inner.normalise(name)
-        return found
-
-
 _PROGRESS_EVERY = 1000
 
 
@@ -1067,7 +1052,6 @@ def import_enterprises(path: Path, *, session: Session, dry_run: bool = False,
     """
     path = Path(path)
     context = CatalogContext.load(session=session, today=today)
-    context = replace(context, normaliser=_CachedNormaliser(context.normaliser))
     parser = _Parser(context, load_centroids(session=session))
     counter = [0]
     try:
@@ -1081,6 +1065,11 @@ def import_enterprises(path: Path, *, session: Session, dry_run: bool = False,
         if dry_run:
             return ImportReport(str(path), 0, 0, 0, rejected.problems, False, None)
         raise
+    # Batch first: every product name without a stated category is normalised in one pass
+    # (deduplicated, fuzzy stage vectorised); validation then finds each decision ready.
+    context.normaliser.normalise_many([
+        offer.product_name for group in parser.groups for offer in group.offers
+        if offer.category_code is None])
     results, problems = _validate(parser)
     bad_groups = {id(parser.row_group[p.row]) for p in problems if p.row in parser.row_group}
     good = [(group, prepared) for group, prepared in results

@@ -51,6 +51,7 @@ __all__ = [
     "LogisticsLink",
     "Need",
     "NeedCertificate",
+    "NormalisationRejection",
     "Offer",
     "Park",
     "Region",
@@ -371,3 +372,19 @@ class CatalogMeta(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class NormalisationRejection(Base):
+    """A category a person said a product name is *not*: never suggested for it again.
+
+    ``name_key`` is the name as the normaliser cleans it, so "Kardos 40x30" and "kardos" are
+    one question.
+    """
+
+    __tablename__ = "normalisation_rejection"
+
+    name_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    category_code: Mapped[str] = mapped_column(
+        ForeignKey("category.code", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())

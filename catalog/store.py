@@ -63,6 +63,7 @@ from catalog.records import (
     RegionRecord,
 )
 from catalog.units import conversion_factor
+from catalog.vocabulary import load_normaliser
 
 __all__ = [
     "CatalogContext",
@@ -288,22 +289,13 @@ class CatalogContext:
         names: dict[str, list[str]] = {}
         for code, _id, name in districts:
             names.setdefault(name_key(name), []).append(code)
-        categories = session.execute(
-            select(Category.code, Category.name_id, Category.name_en, Category.unit)
-        ).all()
-        aliases: dict[str, list[str]] = {}
-        for alias, code in session.execute(
-                select(CategoryAlias.alias, CategoryAlias.category_code)):
-            aliases.setdefault(code, []).append(alias)
-        normaliser = Normaliser.from_categories(
-            (code, name_id, name_en, aliases.get(code, ()))
-            for code, name_id, name_en, _unit in categories)
+        categories = session.execute(select(Category.code, Category.unit)).all()
         return cls(
             district_ids={code: id_ for code, id_, _name in districts},
             district_names=names,
-            category_units={code: unit for code, _n, _e, unit in categories},
+            category_units=dict(categories),
             park_ids=dict(session.execute(select(Park.code, Park.id)).all()),
-            normaliser=normaliser,
+            normaliser=load_normaliser(session=session),
             today=today or dt.date.today(),
         )
 
