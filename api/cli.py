@@ -11,12 +11,15 @@ could not be used).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -31,7 +34,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -49,6 +52,8 @@ from catalog.exceptions import (
     UnreadableFile,
 )
 from catalog.messages import Language
+from catalog.models import Category
+from catalog.normalise import Normalisation, Normaliser
 from catalog.store import InvalidRecord, WriteSummary
 
 if TYPE_CHECKING:
@@ -149,6 +154,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bad_settings": ("Pengaturan SIMPUL_* tidak valid: {reason}",
                      "The SIMPUL_* settings are not valid: {reason}"),
     "not_found": ("{kind} '{key}' tidak ditemukan.", "{kind} '{key}' was not found."),
+    "normalise_usage": (
+        "Pakai: simpul normalise NAMA... | simpul normalise confirm NAMA KATEGORI | "
+        "simpul normalise reject NAMA KATEGORI | simpul normalise --format jsonl [--file F]",
+        "Usage: simpul normalise NAME... | simpul normalise confirm NAME CATEGORY | "
+        "simpul normalise reject NAME CATEGORY | simpul normalise --format jsonl [--file F]"),
+    "taught_confirm": ("Tersimpan: '{name}' adalah {category}; berlaku mulai sekarang.",
+                       "Stored: '{name}' is {category}; it applies from now on."),
+    "taught_reject": ("Tersimpan: '{name}' bukan {category}; tidak akan disarankan lagi.",
+                      "Stored: '{name}' is not {category}; it will not be suggested again."),
+    "not_utf8_line": ("{file}, baris {line}: bukan teks UTF-8; baris ini dilewati.",
+                      "{file}, line {line}: not UTF-8 text; this line was skipped."),
+    "input": ("Masukan", "Input"),
+    "score": ("Skor", "Score"),
+    "status": ("Status", "Status"),
+    "method": ("Metode", "Method"),
+    "alternatives": ("Alternatif", "Alternatives"),
 }
 
 
@@ -170,6 +191,13 @@ class ExportFormat(StrEnum):
 
     xlsx = "xlsx"
     csv = "csv"
+
+
+class NormaliseFormat(StrEnum):
+    """How `simpul normalise` writes its answers."""
+
+    table = "table"
+    jsonl = "jsonl"
 
 
 class FixtureFormat(StrEnum):
@@ -621,6 +649,145 @@ def fixtures_generate(
                                          count=format_count(needs, state.lang),
                                          what=state.say("needs"))),
                         soft_wrap=True)
+
+
+# --- normalise -----------------------------------------------------------------------------
+
+_NORMALISE_CHUNK = 50_000
+
+
+def _normaliser(state: State) -> Normaliser:
+    """The normaliser over the database's vocabulary (with what people taught it) when the
+    database exists and holds the taxonomy; the project's taxonomy otherwise."""
+    from catalog.vocabulary import load_normaliser
+
+    url = make_url(state.settings.database_url)
+    if url.get_backend_name() == "sqlite" and (
+            not url.database or url.database == ":memory:" or not Path(url.database).exists()):
+        return Normaliser.from_taxonomy()
+    with _engine(state) as engine:
+        if "category" not in inspect(engine).get_table_names():
+            return Normaliser.from_taxonomy()
+        with make_sessionmaker(engine)() as session:
+            if session.scalar(select(func.count()).select_from(Category)) == 0:
+                return Normaliser.from_taxonomy()
+            return load_normaliser(session=session)
+
+
+def _answer(result: Normalisation, language: Language) -> dict[str, Any]:
+    from catalog import taxonomy
+
+    spec = taxonomy.category(result.category_code) if result.category_code else None
+    return {
+        "input": result.text,
+        "category": result.category_code,
+        "category_name": (spec.name_en if language == "en" else spec.name_id) if spec else None,
+        "kbli": list(spec.kbli) if spec else [],
+        "score": result.score,
+        "status": result.status,
+        "method": result.method,
+        "alternatives": [{"category": a.category_code, "score": a.score}
+                         for a in result.alternatives],
+    }
+
+
+def _lines(stream: BinaryIO) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) per line; text ``None`` for a line that is not UTF-8."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            yield number, raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            yield number, None
+
+
+def _normalise_stream(state: State, normaliser: Normaliser, stream: BinaryIO,
+                      source: str) -> int:
+    """One JSON object per input line, in order; a line that is not UTF-8 gets an object with
+    its error, is reported on standard error, and the rest goes on. Returns the bad lines."""
+    bad = 0
+    lines = _lines(stream)
+    while chunk := list(itertools.islice(lines, _NORMALISE_CHUNK)):
+        names = [text for _number, text in chunk if text is not None]
+        results = iter(normaliser.normalise_many(names))
+        for number, text in chunk:
+            if text is None:
+                bad += 1
+                message = state.say("not_utf8_line", file=source, line=number)
+                state.err.print(escape(message), soft_wrap=True, style="bold red")
+                record: dict[str, Any] = {"input": None, "line": number, "error": message}
+            else:
+                record = _answer(next(results), state.lang)
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return bad
+
+
+def _normalise_table(state: State, results: list[Normalisation]) -> None:
+    table = Table(show_lines=False)
+    for key in ("input", "category", "score", "status", "method", "alternatives"):
+        table.add_column(state.say(key), justify="right" if key == "score" else "left")
+    for result in results:
+        answer = _answer(result, state.lang)
+        category = (f"{answer['category']}\n{answer['category_name']} "
+                    f"(KBLI {', '.join(answer['kbli'])})" if answer["category"] else "-")
+        table.add_row(escape(result.text), escape(category), str(result.score), result.status,
+                      result.method, escape(", ".join(f"{a.category_code} {a.score}"
+                                                      for a in result.alternatives)))
+    state.out.print(table)
+
+
+@app.command("normalise")
+def normalise(
+    ctx: typer.Context,
+    words: list[str] | None = typer.Argument(
+        None, metavar="NAMA... | confirm NAMA KATEGORI | reject NAMA KATEGORI",
+        help="Nama produk, atau confirm/reject. / Product names, or confirm/reject."),
+    output_format: NormaliseFormat = typer.Option(
+        NormaliseFormat.table, "--format",
+        help="table, atau jsonl (satu objek JSON per baris). / table, or jsonl."),
+    file: Path | None = typer.Option(
+        None, "--file", help="Baca nama dari file, satu per baris (jsonl). / Read names "
+                             "from a file, one per line."),
+) -> None:
+    """Normalisasi nama produk ke kategori dan KBLI; ajari dengan confirm/reject.
+    / Normalise product names to categories and KBLI; teach it with confirm/reject."""
+    state = _state(ctx)
+    words = words or []
+    with _reported(state):
+        if words and words[0] in ("confirm", "reject"):
+            if len(words) != 3:
+                state.fail(state.say("normalise_usage"), 2)
+            _teach(state, words[0], words[1], words[2])
+            return
+        normaliser = _normaliser(state)
+        if words:
+            results = normaliser.normalise_many(words)
+            if output_format is NormaliseFormat.jsonl:
+                for result in results:
+                    sys.stdout.write(json.dumps(_answer(result, state.lang),
+                                                ensure_ascii=False) + "\n")
+            else:
+                _normalise_table(state, results)
+            return
+        if output_format is not NormaliseFormat.jsonl and file is None:
+            state.fail(state.say("normalise_usage"), 2)
+        if file is not None:
+            with file.open("rb") as stream:
+                bad = _normalise_stream(state, normaliser, stream, str(file))
+        else:
+            bad = _normalise_stream(state, normaliser, sys.stdin.buffer, "stdin")
+        if bad:
+            raise typer.Exit(1)
+
+
+def _teach(state: State, verb: str, name: str, category: str) -> None:
+    from catalog.vocabulary import confirm_category, reject_category
+
+    teach = confirm_category if verb == "confirm" else reject_category
+    with _engine(state) as engine, session_scope(make_sessionmaker(engine)) as session:
+        key = teach(name, category, session=session)
+    state.out.print(escape(state.say(f"taught_{verb}", name=key, category=category)),
+                    soft_wrap=True)
 
 
 def main() -> None:
