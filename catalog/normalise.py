@@ -61,6 +61,10 @@ _MAX_PHRASE_WORDS = 5
 #: Names are cut to this many characters before matching: a product is named in far fewer,
 #: and a pasted paragraph must not cost more than a name.
 _MAX_NAME_CHARS = 200
+#: Evidence weights of the alias stage (see ``Normaliser._exact_or_alias``).
+_HEAD_BONUS = 0.6
+_LOOSE_WORD_WEIGHT = 0.5
+_LOOSE_WORD_OWNERS = 3
 #: Decisions a normaliser remembers before it starts afresh.
 _CACHE_LIMIT = 200_000
 
@@ -170,6 +174,13 @@ class Normaliser:
         self._category_starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
         self._vocabulary = vocabulary
         self._known_words = frozenset(vocabulary.words)
+        #: Which categories' vocabulary each word appears in: a word of few categories is
+        #: evidence for them even outside a whole alias ("kasur" in "kasur mess karyawan").
+        word_categories: dict[str, set[str]] = {}
+        for text, code in vocabulary.exact.items():
+            for word in text.split():
+                word_categories.setdefault(word, set()).add(code)
+        self._word_categories = {w: frozenset(c) for w, c in word_categories.items()}
         self._learned = {clean_name(name): code for name, code in (learned or {}).items()}
         self._rejected: dict[str, set[str]] = {}
         for name, code in rejected:
@@ -231,7 +242,18 @@ class Normaliser:
         learned = self._learned.get(key)
         if learned is not None:
             return Normalisation("", learned, 100, "auto", "person", (), key)
-        return self._exact_or_alias(key, key.split())
+        words = key.split()
+        if any(self._correctable(word) for word in words):
+            # A word the vocabulary does not know may be a typo of one it does ("telor"):
+            # correct it first, so a shorter alias elsewhere in the name does not win.
+            exact = self._vocabulary.exact.get(key)
+            if exact is not None and exact not in self._rejected.get(key, ()):
+                return Normalisation("", exact, 100, "auto", "exact", (), key)
+            return None
+        return self._exact_or_alias(key, words)
+
+    def _correctable(self, word: str) -> bool:
+        return word not in self._known_words and len(word) >= 3 and not word.isdigit()
 
     def _exact_or_alias(self, key: str, words: list[str], *, corrected: bool = False
                         ) -> Normalisation | None:
@@ -242,24 +264,50 @@ class Normaliser:
             if corrected:
                 return Normalisation("", code, 0, "", "fuzzy", (), key)
             return Normalisation("", code, 100, "auto", "exact", (), key)
-        # Every alias phrase inside the name, longest first; each category scored by its
-        # longest phrase.
-        found: dict[str, int] = {}
+        # Every alias phrase inside the name, longest first and not overlapping one already
+        # taken. A category's evidence is the words its phrases cover, plus a share of each
+        # remaining word that belongs to few categories' vocabulary, plus a bonus for the
+        # first word: Indonesian puts the head noun first ("telur ayam negeri" is eggs,
+        # "kasur mess karyawan" a mattress).
+        taken = [False] * len(words)
+        covered: dict[str, int] = {}
+        evidence: dict[str, float] = {}
         for size in range(min(_MAX_PHRASE_WORDS, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
+                if any(taken[start:start + size]):
+                    continue
                 phrase_code = exact.get(" ".join(words[start:start + size]))
-                if phrase_code is not None and phrase_code not in rejected:
-                    found.setdefault(phrase_code, size)
-        if not found:
+                if phrase_code is None or phrase_code in rejected:
+                    continue
+                taken[start:start + size] = [True] * size
+                covered[phrase_code] = covered.get(phrase_code, 0) + size
+                evidence[phrase_code] = evidence.get(phrase_code, 0.0) + size + (
+                    _HEAD_BONUS if start == 0 else 0.0)
+        if not covered:
             return None
-        ranked = sorted(found.items(), key=lambda item: -item[1])
-        best_code, best_size = ranked[0]
-        coverage = best_size / len(words)
+        loose: list[frozenset[str]] = []
+        for index, word in enumerate(words):
+            if taken[index]:
+                continue
+            owners = self._word_categories.get(word, frozenset()) - rejected
+            if 0 < len(owners) <= _LOOSE_WORD_OWNERS:
+                loose.append(owners)
+                for owner in owners:
+                    evidence[owner] = evidence.get(owner, 0.0) + (
+                        _LOOSE_WORD_WEIGHT + (_HEAD_BONUS if index == 0 else 0.0)) / len(owners)
+        ranked = sorted(evidence, key=lambda c: -evidence[c])
+        best_code = ranked[0]
+        coverage = covered.get(best_code, 0) / len(words)
         score = round(75 + 20 * coverage)
-        alternatives = tuple(Alternative(c, round(75 + 20 * s / len(words)))
-                             for c, s in ranked[1:4])
-        tie = len(ranked) > 1 and ranked[1][1] == best_size
-        confident = coverage >= self.thresholds.alias_auto_coverage and not tie
+        alternatives = tuple(Alternative(c, round(75 + 20 * covered.get(c, 0) / len(words)))
+                             for c in ranked[1:4])
+        unknown = sum(not taken[i] and words[i] not in self._known_words
+                      for i in range(len(words)))
+        close = len(ranked) > 1 and evidence[ranked[1]] >= evidence[best_code] - 0.5
+        # A leftover word that belongs to another category's vocabulary makes it a question.
+        foreign = any(best_code not in owners for owners in loose)
+        confident = (coverage >= self.thresholds.alias_auto_coverage and not close
+                     and not foreign and (unknown == 0 or coverage >= 2 / 3))
         status = "auto" if confident else "review"
         if corrected:
             return Normalisation("", best_code, score, status, "fuzzy", alternatives, key)
@@ -272,19 +320,20 @@ class Normaliser:
         for key in keys:
             words = key.split()
             fixed = [corrections.get(w, (w, 100)) for w in words]
-            if any(w != f for w, (f, _s) in zip(words, fixed, strict=True)):
-                found = self._exact_or_alias(key, [f for f, _s in fixed], corrected=True)
-                if found is not None:
-                    # The score is the alias stage's, lowered by how far the words moved.
+            changed = any(w != f for w, (f, _s) in zip(words, fixed, strict=True))
+            found = self._exact_or_alias(key, [f for f, _s in fixed], corrected=changed)
+            if found is not None:
+                if changed:
+                    # The alias stage's score, lowered by how far the words moved.
                     similarity = min(s for _f, s in fixed)
-                    base = found.score or 100
-                    score = round(base * similarity / 100)
+                    score = round((found.score or 100) * similarity / 100)
                     status = found.status or "auto"
                     if score < self.thresholds.fuzzy_auto:
                         status = "review"
-                    results[key] = Normalisation("", found.category_code, score, status,
-                                                 "fuzzy", found.alternatives, key)
-                    continue
+                    found = Normalisation("", found.category_code, score, status, "fuzzy",
+                                          found.alternatives, key)
+                results[key] = found
+                continue
             whole.append(key)
         if whole:
             results.update(self._whole_name(whole))

@@ -104,58 +104,61 @@ CATEGORIES: tuple[Category, ...] = (
          "pangan", "56210", "porsi", True,
          "katering acara, nasbox, nasi kotak, prasmanan, catering acara, catering event, "
          "buffet, tumpeng, nasi tumpeng, event catering, catering pesta, catering rapat, "
-         "hajatan"),
+         "hajatan, nasi box, syukuran"),
     _cat("warung-makan", "Warung dan rumah makan", "Eating houses and food stalls",
          "pangan", "56102 56101", "porsi", True,
          "warung makan, rumah makan, nasi bungkus, warteg, rm padang, nasi campur, "
-         "warung nasi, nasi lalapan, eatery, restoran"),
+         "warung nasi, nasi lalapan, eatery, restoran, rm"),
     _cat("roti", "Roti", "Bread and buns", "pangan", "10710 46332", "pcs", True,
          "roti, bakery, toko roti, roti tawar, roti manis, roti sobek, bread, roti isi, "
          "roti kasur, bun, roti gulung"),
     _cat("kue-kering", "Kue kering dan biskuit", "Biscuits and dry cakes",
          "pangan", "10710", "kg", True,
          "kue kering, cookies, nastar, kastengel, biskuit, kue lebaran, putri salju, "
-         "kue toples, dry cake, bolu kering"),
+         "kue toples, dry cake, bolu kering, bagea"),
     _cat("kue-basah", "Kue basah dan jajan pasar", "Traditional wet cakes and snacks",
          "pangan", "10792", "pcs", True,
          "kue basah, jajan pasar, kue tradisional, snack box, kotak snack, lemper, risoles, "
-         "kue lapis, onde-onde, lumpia, panada, jalangkote, kue talam, kudapan, wet cake"),
+         "kue lapis, onde-onde, lumpia, panada, jalangkote, kue talam, kudapan, wet cake, "
+         "barongko, lalampa"),
     _cat("keripik-kerupuk", "Keripik, kerupuk dan peyek", "Crisps, crackers and peyek",
          "pangan", "10794", "kg", True,
          "keripik, kripik, kerupuk, krupuk, peyek, rempeyek, emping, chips, crackers, "
-         "keripik pisang, kerupuk ikan, camilan, snack kiloan"),
+         "keripik pisang, kerupuk ikan, camilan, snack kiloan, opak"),
     _cat("olahan-daging", "Daging olahan (bakso, sosis, nugget)",
          "Processed meat (meatballs, sausages, nuggets)", "pangan", "10130", "kg", True,
          "bakso, bakso sapi, sosis, nugget, abon, dendeng, daging olahan, processed meat, "
          "daging beku, frozen food, kornet"),
     _cat("sayur-daun", "Sayuran daun", "Leaf vegetables", "pangan", "01131 46313", "kg", True,
          "sayur daun, sayuran daun, sayur hijau, sayur mayur, kangkung, bayam, sawi, "
-         "sawi putih, caisim, kol, kubis, pakcoy, selada, leafy vegetables, kembang kol"),
+         "sawi putih, caisim, kol, kubis, pakcoy, selada, leafy vegetables, kembang kol, "
+         "daun singkong, daun gedi, gedi, leafy greens, sayuran hijau"),
     _cat("sayur-buah", "Sayuran buah", "Fruit vegetables", "pangan", "01133 46313", "kg", True,
          "sayur buah, sayuran buah, tomat, terong, terung, timun, mentimun, labu siam, "
-         "jipang, kacang panjang, buncis, pare, labu kuning, oyong, fruit vegetables"),
+         "jipang, kacang panjang, buncis, pare, labu kuning, oyong, fruit vegetables, cucumber, "
+         "manisa, ketimun"),
     _cat("umbi-umbian", "Umbi-umbian (kentang, wortel, singkong)",
          "Tubers and root vegetables", "pangan", "01134 01135 46313", "kg", True,
          "umbi, kentang, wortel, ubi, ubi kayu, singkong, kasbi, ubi jalar, talas, lobak, "
-         "tubers, root vegetables, potato"),
+         "tubers, root vegetables, potato, kaspe, telo, pohung"),
     _cat("bawang", "Bawang merah dan bawang putih", "Shallots, garlic and onions",
          "pangan", "01134 46313", "kg", True,
          "bawang merah, bawang putih, bawang bombay, bawang palu, brambang, onion, garlic, "
          "shallot, bawang goreng"),
     _cat("cabai", "Cabai", "Chillies", "pangan", "01283 46313", "kg", True,
          "cabe, cabe rawit, cabai rawit, cabai merah, cabe merah, cabai keriting, lombok, "
-         "rica, chili, chilli"),
+         "rica, chili, chilli, red chili"),
     _cat("bumbu-rempah", "Bumbu dan rempah", "Spices and seasoning pastes",
          "pangan", "10772 01285 01281 01289", "kg", True,
          "bumbu, rempah, bumbu dapur, bumbu masak, bumbu halus, jahe, kunyit, lengkuas, "
-         "serai, sereh, merica, lada, ketumbar, spices"),
+         "serai, sereh, merica, lada, ketumbar, spices, pepper, black pepper"),
     _cat("buah-segar", "Buah segar", "Fresh fruit", "pangan", "01220 01230 01132 46312", "kg",
          True,
          "buah, buah-buahan, pisang, pepaya, semangka, jeruk, melon, nanas, mangga, salak, "
-         "rambutan, fruit, fresh fruit"),
+         "rambutan, fruit, fresh fruit, kates, watermelon"),
     _cat("telur-ayam", "Telur ayam ras", "Hen eggs", "pangan", "01462 46325", "butir", True,
          "telur, telor, telur ayam, telur ras, telur ayam ras, telur negeri, telur konsumsi, "
-         "telur segar"),
+         "telur segar, eggs, chicken eggs"),
     _cat("daging-ayam", "Daging ayam", "Chicken meat", "pangan", "10120 01461 46322", "kg", True,
          "daging ayam, ayam potong, ayam broiler, ayam negeri, karkas ayam, fillet ayam, "
          "dada ayam, paha ayam, ayam beku, chicken, ceker"),
@@ -175,7 +178,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("ikan-olahan", "Ikan asin, asap dan olahan", "Salted, smoked and processed fish",
          "pangan", "10211 10212 10216 46324", "kg", True,
          "ikan asin, ikan kering, ikan asap, ikan roa, cakalang fufu, abon ikan, bakso ikan, "
-         "otak-otak, ikan teri, teri, dried fish"),
+         "otak-otak, ikan teri, teri, dried fish, pindang, salted fish"),
     _cat("beras", "Beras", "Rice", "pangan", "10631 46311", "kg", True,
          "beras, rice, beras medium, beras premium, beras putih, beras lokal, beras curah, "
          "beras giling, penggilingan padi"),
@@ -188,7 +191,8 @@ CATEGORIES: tuple[Category, ...] = (
          "pangan", "10721 10722 46331", "kg", True,
          "gula, gula pasir, gula merah, gula aren, gula jawa, gula semut, sugar, palm sugar"),
     _cat("mie", "Mi dan bihun", "Noodles", "pangan", "10740", "kg", True,
-         "mi, mie basah, mie kering, mie telur, bihun, soun, kwetiau, noodles"),
+         "mi, mie basah, mie kering, mie telur, bihun, soun, kwetiau, noodles, indomie, "
+         "mi instan, mie instan"),
     _cat("kopi-bubuk", "Kopi bubuk", "Ground coffee", "pangan", "10761", "kg", True,
          "kopi, kopi bubuk, bubuk kopi, coffee, kopi robusta, kopi arabika, kopi sachet"),
     # --- air-es: drinking water, ice and a camp's other utilities ---------------------------
@@ -196,15 +200,15 @@ CATEGORIES: tuple[Category, ...] = (
          "air-es", "11051 46334", "liter", True,
          "amdk, air minum kemasan, air mineral, air kemasan, aqua, aqua galon, le minerale, "
          "air botol, air gelas, air mineral botol, air mineral galon, bottled water, "
-         "mineral water"),
+         "mineral water, air club, vit"),
     _cat("air-isi-ulang", "Air minum isi ulang (depot)", "Refill-depot drinking water",
          "air-es", "11052", "liter", True,
          "air isi ulang, depot air, depot air minum, damiu, air refill, refill water, air ro, "
-         "air depot, depot isi ulang"),
+         "air depot, depot isi ulang, galon isi ulang"),
     _cat("es-batu", "Es batu dan es balok", "Ice cubes and block ice", "air-es", "35302", "kg",
          True,
          "es batu, es balok, balok es, es kristal, es tube, es curah, ice, ice cube, "
-         "ice block, pabrik es"),
+         "ice block, pabrik es, es bato"),
     _cat("air-bersih", "Air bersih (mobil tangki)", "Clean water by tanker", "air-es",
          "36001", "m3", False,
          "air bersih, air tangki, mobil tangki air, truk air, suplai air, clean water, "
@@ -217,11 +221,11 @@ CATEGORIES: tuple[Category, ...] = (
          "kemasan", "17022", "pcs", True,
          "kotak kemasan kertas, kotak nasi, kotak nasi kertas, kotak kue, kotak makan kertas, "
          "kotak kertas, kemasan kertas, paper lunch box, paper bag, kantong kertas, "
-         "food pail"),
+         "food pail, box nasi"),
     _cat("kardus", "Kardus (karton gelombang)", "Corrugated cartons", "kemasan",
          "17022 17021", "pcs", True,
          "dus, dos, kardos, kerdus, karton, karton box, box karton, carton box, "
-         "corrugated box, kardus polos, kardus packing"),
+         "corrugated box, kardus polos, kardus packing, cardboard box, shipping box"),
     _cat("lembaran-karton", "Kertas dan karton lembaran", "Kraft paper and board sheets",
          "kemasan", "17021", "kg", True,
          "kertas kraft, kraft paper, duplex, kertas duplex, chipboard, kertas bungkus, "
@@ -229,7 +233,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("kertas-nasi", "Kertas nasi (pembungkus makanan)", "Food wrapping paper", "kemasan",
          "17099", "lembar", True,
          "kertas nasi, kertas bungkus nasi, bungkus nasi, kertas minyak, kertas burger, "
-         "food wrapping paper, kertas laminasi"),
+         "food wrapping paper, kertas laminasi, wrap paper, burger wrap"),
     _cat("kemasan-plastik", "Kantong dan kemasan plastik", "Plastic bags and packaging",
          "kemasan", "22220", "pcs", False,
          "kemasan plastik, kantong plastik, plastik kresek, kresek, plastic bag, "
@@ -271,7 +275,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("jasa-bubut", "Jasa bubut dan permesinan", "Lathe work and machining",
          "logam-mesin", "25920", "jam", False,
          "bubut, jasa bubut, bengkel bubut, turning, lathe, machining, cnc, milling, frais, "
-         "skrap, bubut as, bubut poros, machine shop"),
+         "skrap, bubut as, bubut poros, machine shop, jasa frais"),
     _cat("jasa-las", "Jasa las", "Welding services", "logam-mesin", "25920 33119", "jam", False,
          "las, jasa las, tukang las, bengkel las, welding, welder, las listrik, las argon, "
          "las karbit, las keliling, las stainless, las aluminium, smaw"),
@@ -279,7 +283,7 @@ CATEGORIES: tuple[Category, ...] = (
          "Blasting, galvanising and metal coating", "logam-mesin", "25920", "m2", False,
          "sandblasting, sandblast, sand blasting, blasting, galvanis, hot dip galvanize, "
          "powder coating, coating, pengecatan besi, cat besi, anti karat, penyepuhan, "
-         "chrome plating"),
+         "chrome plating, galvanizing, hot dip galvanizing, hdg"),
     _cat("fabrikasi-baja", "Fabrikasi struktur baja", "Structural steel fabrication",
          "logam-mesin", "25113 25119 25111", "kg", False,
          "fabrikasi, fabrikasi baja, steel fabrication, struktur baja, konstruksi baja, "
@@ -288,7 +292,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("pagar-teralis", "Pagar, teralis dan kanopi besi", "Railings, grilles and canopies",
          "logam-mesin", "25111", "m2", False,
          "pagar besi, teralis, tralis, kanopi, canopy, pintu besi, pintu pagar, railing, "
-         "pintu harmonika, folding gate, rolling door, baja ringan"),
+         "pintu harmonika, folding gate, rolling door, baja ringan, fence gate, steel fence"),
     _cat("tangki-logam", "Tangki dan bejana logam", "Metal tanks and vessels",
          "logam-mesin", "25120", "pcs", False,
          "tangki, tangki air, tandon, tandon air, water tank, tangki solar, tangki bbm, "
@@ -300,11 +304,11 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("barang-kawat", "Barang dari kawat (bronjong, seling)", "Wire goods (gabions, slings)",
          "logam-mesin", "25951", "pcs", False,
          "kawat, bronjong, kawat bronjong, gabion, kawat duri, wire mesh, kawat harmonika, "
-         "pagar kawat, kasa kawat, seling, wire rope, sling baja"),
+         "pagar kawat, kasa kawat, seling, wire rope, sling baja, wiremesh"),
     _cat("perkakas-tangan", "Perkakas tangan", "Hand tools", "logam-mesin",
          "25932 25931 25934", "pcs", False,
          "perkakas, perkakas tangan, hand tools, parang, golok, linggis, cangkul, sekop, "
-         "palu, martil, kunci pas, tang, obeng, gergaji"),
+         "palu, martil, kunci pas, tang, obeng, gergaji, kunci ring, krisbow"),
     _cat("peralatan-dapur-logam", "Peralatan dapur dan katering dari logam",
          "Metal kitchen and catering equipment", "logam-mesin", "25992", "pcs", False,
          "peralatan dapur, alat masak, peralatan katering, panci, wajan, kuali, dandang, "
@@ -325,17 +329,17 @@ CATEGORIES: tuple[Category, ...] = (
          "logam-mesin", "29300 45301 45302", "pcs", False,
          "suku cadang kendaraan, sparepart mobil, spare part truk, sparepart kendaraan, "
          "onderdil, onderdel, suku cadang truk, kampas rem, knalpot, radiator, auto parts, "
-         "leaf spring"),
+         "leaf spring, spare parts, sparepart truk, per daun, filter oli"),
     _cat("karoseri", "Karoseri dan bak truk", "Truck bodies and trailers", "logam-mesin",
          "29200", "pcs", False,
          "karoseri, karoseri truk, bak truk, bak besi, dump body, bodi truk, trailer, "
-         "box truk besi, tangki truk"),
+         "box truk besi, tangki truk, truck body, body truck"),
     _cat("servis-mesin", "Servis dan perbaikan mesin", "Machinery repair and maintenance",
          "logam-mesin", "33121 33122", "jam", False,
          "servis mesin, service mesin, perbaikan mesin, reparasi mesin, repair mesin, "
          "overhaul, turun mesin, maintenance mesin, perawatan mesin, bengkel mesin, "
          "servis pompa, servis kompresor, servis genset, machine repair, "
-         "preventive maintenance"),
+         "preventive maintenance, genset servis, machine maintenance"),
     _cat("gulung-dinamo", "Gulung dinamo (rewinding motor dan generator)",
          "Motor and generator rewinding", "logam-mesin", "33141", "pcs", False,
          "gulung dinamo, dinamo, rewinding, rewinding motor, lilit dinamo, servis dinamo, "
@@ -356,7 +360,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("gas-industri", "Gas industri (oksigen, asetilen, argon)",
          "Industrial gases (oxygen, acetylene, argon)", "logam-mesin", "20112", "pcs", False,
          "oksigen, o2, tabung oksigen, gas oksigen, isi ulang oksigen, asetilen, acetylene, "
-         "gas argon, co2, nitrogen, gas las, industrial gas"),
+         "gas argon, co2, nitrogen, gas las, industrial gas, oxygen, isi oksigen"),
     # --- karet-plastik: rubber and plastic goods --------------------------------------------
     _cat("karet-industri", "Barang karet industri", "Industrial rubber goods", "karet-plastik",
          "22192", "pcs", True,
@@ -371,7 +375,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("vulkanisir-ban", "Vulkanisir ban", "Tyre retreading", "karet-plastik", "22112", "pcs",
          True,
          "vulkanisir, vulkanisir ban, ban vulkanisir, vulkanisir ban truk, retread, "
-         "retreading, ban bekas vulkanisir"),
+         "retreading, ban bekas vulkanisir, tire retreading"),
     _cat("pipa-plastik", "Pipa dan selang plastik", "Plastic pipes and hoses", "karet-plastik",
          "22230", "pcs", False,
          "pipa pvc, paralon, pipa paralon, pipa hdpe, pipa pe, pipa ppr, pipa air, pvc pipe, "
@@ -382,7 +386,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("wadah-plastik", "Ember, krat dan wadah plastik", "Plastic buckets, crates and bins",
          "karet-plastik", "22292 22220", "pcs", False,
          "ember, ember plastik, keranjang plastik, krat plastik, tong sampah, tempat sampah, "
-         "kontainer plastik, drum plastik, jerigen, jerry can, bak plastik"),
+         "kontainer plastik, drum plastik, jerigen, jerry can, bak plastik, bucket"),
     # --- sandang-apd: clothing, textiles and personal protective equipment ------------------
     _cat("seragam-kerja", "Seragam dan pakaian kerja", "Workwear and uniforms", "sandang-apd",
          "14111", "pcs", False,
@@ -391,11 +395,11 @@ CATEGORIES: tuple[Category, ...] = (
          "konveksi"),
     _cat("kaos", "Kaos dan polo", "T-shirts and polo shirts", "sandang-apd", "14301", "pcs", True,
          "kaos oblong, t-shirt, tshirt, kaos polo, polo shirt, kaos kerah, kaos seragam, "
-         "kaos katun, kaos lengan panjang, jersey"),
+         "kaos katun, kaos lengan panjang, jersey, kaus, kaus polo, kaus oblong"),
     _cat("jahit-pakaian", "Jahit pakaian sesuai pesanan", "Tailoring to order", "sandang-apd",
          "14120 95291", "pcs", False,
          "jahit, penjahit, tukang jahit, tailor, jasa jahit, jahit baju, jahit seragam, "
-         "jahitan, vermak, permak, made to measure"),
+         "jahitan, vermak, permak, made to measure, tailoring"),
     _cat("bordir", "Bordir logo dan emblem", "Embroidery of logos and badges", "sandang-apd",
          "14302 13922", "pcs", False,
          "bordir, bordiran, bordir logo, logo bordir, bordir komputer, bordir seragam, "
@@ -429,19 +433,19 @@ CATEGORIES: tuple[Category, ...] = (
          "sandang-apd", "32904", "pcs", False,
          "apd, alat pelindung diri, ppe, masker, respirator, kacamata safety, safety glasses, "
          "goggles, earplug, ear muff, body harness, full body harness, face shield, apron las, "
-         "pelampung"),
+         "pelampung, life jacket, kacamata las"),
     _cat("majun", "Majun (kain lap)", "Cotton wiping rags", "sandang-apd", "13929", "kg", True,
          "majun, kain majun, majun putih, majun warna, kain lap, lap, lap mesin, kain perca, "
          "perca, rags, cotton waste"),
     _cat("sprei-handuk", "Sprei, handuk dan linen", "Bed linen and towels", "sandang-apd",
          "13921", "pcs", True,
          "sprei, seprai, sarung bantal, handuk, selimut, bed cover, gorden, taplak, linen, "
-         "towel"),
+         "towel, bed sheets, bedsheet"),
     # --- furnitur: furniture and bedding ---------------------------------------------------
     _cat("furnitur-kayu", "Furnitur kayu", "Wooden furniture", "furnitur", "31001", "pcs", True,
          "mebel, meubel, mebel kayu, meubelair, furnitur, furniture kayu, lemari kayu, "
          "lemari pakaian, meja kayu, kursi kayu, ranjang kayu, dipan, tempat tidur kayu, "
-         "wooden furniture"),
+         "wooden furniture, wardrobe, meja kantor"),
     _cat("furnitur-logam", "Furnitur logam", "Metal furniture", "furnitur", "31004", "pcs", False,
          "furniture besi, furnitur besi, ranjang besi, tempat tidur besi, ranjang susun, "
          "ranjang tingkat, bunk bed, loker, locker, lemari loker, lemari besi, meja besi, "
@@ -476,7 +480,7 @@ CATEGORIES: tuple[Category, ...] = (
          "molen, mortar instan, semen instan, ready mixed concrete"),
     _cat("pasir", "Pasir", "Sand", "bahan-bangunan", "08104 46634", "m3", False,
          "pasir, pasir beton, pasir cor, pasir pasang, pasir urug, pasir halus, pasir kasar, "
-         "pasir sungai, sand"),
+         "pasir sungai, sand, river sand"),
     _cat("batu-split", "Batu split dan kerikil", "Crushed stone and gravel", "bahan-bangunan",
          "08101 08103 46634", "m3", False,
          "batu split, split, batu pecah, batu belah, kerikil, koral, gravel, batu kali, "
@@ -487,11 +491,12 @@ CATEGORIES: tuple[Category, ...] = (
          "tanah merah, fill material"),
     _cat("karung-pasir", "Karung pasir (sandbag)", "Sandbags", "bahan-bangunan", "13926 08104",
          "pcs", False,
-         "karung pasir, sandbag, sand bag, sandbags, karung urug, geobag, tanggul karung"),
+         "karung pasir, sandbag, sand bag, sandbags, karung urug, geobag, tanggul karung, "
+         "sand bags"),
     _cat("kayu-gergajian", "Kayu gergajian (balok, papan)", "Sawn timber", "bahan-bangunan",
          "16101", "m3", True,
          "kayu, kayu balok, balok kayu, papan kayu, papan, kaso, usuk, reng, kayu olahan, "
-         "kayu bangunan, kayu ulin, kayu meranti, sawn timber"),
+         "kayu bangunan, kayu ulin, kayu meranti, sawn timber, balok, ulin"),
     _cat("kusen-pintu", "Kusen, pintu dan jendela kayu", "Wooden door and window joinery",
          "bahan-bangunan", "16221", "pcs", True,
          "kusen, kusen kayu, kusen pintu, pintu kayu, daun pintu, jendela kayu, daun jendela, "
@@ -500,7 +505,7 @@ CATEGORIES: tuple[Category, ...] = (
          "bahan-bangunan", "41011 41013 43309", "m2", False,
          "renovasi, renovasi bangunan, tukang bangunan, borongan bangunan, jasa tukang, "
          "perbaikan gedung, perbaikan rumah, pemeliharaan gedung, bangun rumah, bedah rumah, "
-         "kontraktor bangunan, building renovation"),
+         "kontraktor bangunan, building renovation, atap bocor, perbaikan atap"),
     _cat("pengecatan-bangunan", "Pengecatan bangunan", "Building painting", "bahan-bangunan",
          "43303", "m2", False,
          "pengecatan, pengecatan gedung, pengecatan rumah, cat tembok, cat dinding, tukang cat, "
@@ -523,7 +528,7 @@ CATEGORIES: tuple[Category, ...] = (
          "logistik", "77100 49422", "hari", False,
          "sewa mobil, rental mobil, rental, car rental, sewa kendaraan, lepas kunci, sewa lv, "
          "light vehicle, double cabin, sewa hilux, hilux, strada, sewa innova, "
-         "sewa mobil bulanan"),
+         "sewa mobil bulanan, avanza, sewa avanza"),
     _cat("antar-jemput-karyawan", "Bus antar jemput karyawan", "Staff shuttle buses",
          "logistik", "49216", "trip", False,
          "antar jemput karyawan, bus karyawan, jemputan, bus jemputan, shuttle, shuttle bus, "
@@ -545,7 +550,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("kurir", "Kurir dan kiriman paket", "Courier and parcels", "logistik", "53201", "kg",
          False,
          "kurir, jasa kurir, courier, paket, kirim paket, pengiriman paket, ekspedisi paket, "
-         "jne, jnt, tiki"),
+         "jne, jnt, tiki, j t"),
     _cat("gudang", "Gudang dan penyimpanan", "Warehousing", "logistik", "52101", "m2", False,
          "gudang, sewa gudang, gudang sewa, warehouse, warehousing, pergudangan, "
          "gudang penyimpanan, penyimpanan barang, tempat penyimpanan, storage"),
@@ -561,11 +566,11 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("mess-pekerja", "Mess, asrama dan kos pekerja", "Worker dormitories and boarding houses",
          "akomodasi", "55900", "orang", False,
          "mess, mes, mess karyawan, asrama, barak, kos, kost, kosan, indekos, dormitory, dorm, "
-         "pondokan, boarding house, camp karyawan"),
+         "pondokan, boarding house, camp karyawan, kamar kos"),
     _cat("rumah-sewa", "Rumah sewa dan kontrakan", "Rented houses", "akomodasi", "68111", "kamar",
          False,
          "rumah sewa, sewa rumah, rumah kontrakan, kontrakan, kontrakan petak, rumah petak, "
-         "kontrak rumah, paviliun, rumah dinas, rented house, house rent"),
+         "kontrak rumah, paviliun, rumah dinas, rented house, house rent, house for rent"),
     _cat("hotel-penginapan", "Hotel dan penginapan", "Hotels and guest houses", "akomodasi",
          "55120 55110 55130", "kamar", False,
          "hotel, hotel melati, penginapan, losmen, wisma, guest house, guesthouse, homestay, "
@@ -587,14 +592,14 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("kuras-tandon", "Kuras dan cuci tangki air", "Water tank cleaning", "jasa", "81290",
          "pcs", False,
          "kuras toren, cuci toren, kuras tandon, kuras tangki, cuci tangki air, kuras bak, "
-         "pembersihan tangki air, water tank cleaning"),
+         "pembersihan tangki air, water tank cleaning, cuci tandon"),
     _cat("pengendalian-hama", "Pengendalian hama", "Pest control", "jasa", "81290", "m2", False,
          "pest control, fogging, semprot nyamuk, basmi rayap, anti rayap, termite control, "
          "basmi tikus, basmi kecoa, pembasmi hama, fumigasi"),
     _cat("pertamanan", "Perawatan taman", "Grounds and garden maintenance", "jasa", "81300",
          "m2", False,
          "taman, perawatan taman, potong rumput, babat rumput, tukang kebun, landscape, "
-         "landscaping, gardening, penghijauan"),
+         "landscaping, gardening, penghijauan, grass cutting"),
     _cat("jasa-keamanan", "Jasa keamanan (satpam)", "Security guard services", "jasa", "80100",
          "orang", False,
          "satpam, security, sekuriti, security guard, guard, jasa satpam, jasa security, "
@@ -609,7 +614,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("spanduk-baliho", "Spanduk, baliho dan banner", "Banners and billboards", "jasa",
          "18111", "m2", False,
          "spanduk, baliho, banner, x-banner, mmt, flexi, umbul-umbul, backdrop, billboard, "
-         "digital printing"),
+         "digital printing, cetak spanduk, cetak mmt"),
     _cat("papan-nama", "Papan nama dan rambu", "Signs and signboards", "jasa", "32909", "pcs",
          False,
          "papan nama, papan reklame, papan petunjuk, papan informasi, plang, signage, "
@@ -645,7 +650,8 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("alat-berat-operator", "Sewa alat berat dengan operator (crane)",
          "Construction-machinery hire with operator (cranes)", "jasa", "43905", "jam", False,
          "alat berat dengan operator, sewa alat berat plus operator, include operator, crane, "
-         "sewa crane, rental crane, mobile crane, crawler crane, truck crane, derek"),
+         "sewa crane, rental crane, mobile crane, crawler crane, truck crane, derek, "
+         "plus operator, dengan operator"),
     _cat("sewa-genset", "Sewa genset dan kompresor", "Generator and compressor hire", "jasa",
          "77395 77399", "hari", False,
          "sewa genset, rental genset, genset, generator, generator set, sewa generator, "
@@ -657,7 +663,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("sewa-tenda-pesta", "Sewa tenda dan alat pesta", "Marquee and event equipment hire",
          "jasa", "77291", "hari", False,
          "sewa tenda, tenda pesta, terop, tratak, tenda sarnafil, sewa kursi, sound system, "
-         "sewa sound system, dekorasi panggung, alat pesta"),
+         "sewa sound system, dekorasi panggung, alat pesta, party tent, tent rental"),
     _cat("pelatihan-kerja", "Pelatihan kerja dan K3", "Technical and safety training", "jasa",
          "78421 85497", "orang", False,
          "pelatihan, pelatihan kerja, pelatihan k3, pelatihan las, pelatihan operator, "
@@ -669,7 +675,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("pemeriksaan-kesehatan", "Pemeriksaan kesehatan pekerja (MCU)",
          "Workers' medical check-ups", "jasa", "86105 86903", "orang", False,
          "mcu, medical check up, medical checkup, cek kesehatan, tes kesehatan, klinik, "
-         "laboratorium klinik, cek darah, tes narkoba, rontgen"),
+         "laboratorium klinik, cek darah, tes narkoba, rontgen, medical check"),
     # --- limbah: waste (ordinary and hazardous kept apart) -----------------------------------
     _cat("limbah-non-b3", "Pengangkutan sampah dan limbah non-B3",
          "Non-hazardous waste collection", "limbah", "38110", "kg", False,
@@ -684,7 +690,7 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("pengolahan-limbah-b3", "Pengolahan dan pemusnahan limbah B3",
          "Hazardous waste treatment and disposal", "limbah", "38220", "kg", False,
          "pengolahan limbah b3, pemusnahan limbah b3, treatment limbah b3, "
-         "penimbunan limbah b3, landfill b3, insinerator, incinerator"),
+         "penimbunan limbah b3, landfill b3, insinerator, incinerator, pemusnahan"),
     _cat("besi-tua", "Besi tua dan skrap logam", "Scrap metal", "limbah", "38301 46696", "kg",
          False,
          "besi tua, besi bekas, besi rongsok, scrap, scrap besi, scrap metal, rongsok, rosok, "
@@ -692,7 +698,8 @@ CATEGORIES: tuple[Category, ...] = (
     _cat("daur-ulang-plastik", "Daur ulang plastik", "Plastic recycling", "limbah", "38302", "kg",
          False,
          "daur ulang plastik, plastik bekas, botol bekas, gelas plastik bekas, pet bekas, "
-         "cacahan plastik, biji plastik daur ulang, recycle plastik, plastic recycling"),
+         "cacahan plastik, biji plastik daur ulang, recycle plastik, plastic recycling, "
+         "pengepul, gelas bekas"),
     _cat("kompos", "Kompos", "Compost", "limbah", "38212", "kg", True,
          "kompos, pupuk kompos, kompos organik, pupuk organik, compost"),
     _cat("sedot-tinja", "Sedot WC dan septic tank", "Septic tank emptying", "limbah", "37011",

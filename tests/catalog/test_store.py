@@ -67,7 +67,7 @@ def caterer(**changes: object) -> EnterpriseRecord:
         name="Katering Bu Ani", district_bps_code="7203010", latitude=-2.82, longitude=122.15,
         workers=6, investment_idr=150_000_000, legal_form="UD", nib="9120001234567",
         village="Fatufia",
-        offers=(OfferRecord("nasbox ayam 500 porsi", 500, "porsi", 25_000),),
+        offers=(OfferRecord("nasbox 500 porsi", 500, "porsi", 25_000),),
         certificates=(CertificateRecord("HALAL", "ID31110000123", "BPJPH", dt.date(2028, 1, 1)),),
     )
     fields = {name: getattr(base, name) for name in base.__slots__}  # type: ignore[attr-defined]
