@@ -62,7 +62,7 @@ _MAX_PHRASE_WORDS = 5
 #: and a pasted paragraph must not cost more than a name.
 _MAX_NAME_CHARS = 200
 #: Evidence weights of the alias stage (see ``Normaliser._exact_or_alias``).
-_HEAD_BONUS = 0.6
+_HEAD_BONUS = 1.1
 _LOOSE_WORD_WEIGHT = 0.5
 _LOOSE_WORD_OWNERS = 3
 #: Decisions a normaliser remembers before it starts afresh.
