@@ -261,9 +261,14 @@ def build_demo_database(engine: Engine, *, seed: int = 0, today: dt.date | None 
         load_links(LINKS, session=session)
         load_parks(PARKS, session=session)
         context = CatalogContext.load(session=session, today=today)
+        enterprises = demo_enterprises(seed=seed, today=today)
+        needs = demo_needs(seed=seed, today=today)
+        # Batch first: every product name of the demo through the normaliser in one pass.
+        context.normaliser.normalise_many(
+            [o.product_name for e in enterprises for o in e.offers]
+            + [n.product_name for n in needs])
         write_enterprises([prepare_enterprise(record, context)
-                           for record in demo_enterprises(seed=seed, today=today)], session=session)
-        write_needs([prepare_need(record, context)
-                     for record in demo_needs(seed=seed, today=today)], session=session)
+                           for record in enterprises], session=session)
+        write_needs([prepare_need(record, context) for record in needs], session=session)
         mark_contents("demo", session=session)
         return summarise_catalog(session=session, today=today)

@@ -6,9 +6,9 @@
   (one row per offer, the IKM's columns repeated on each), so that exporting and importing
   the file again changes nothing. Kapasitas, Minimal Order and Satuan are the stored canonical
   quantity and unit, and Harga is rupiah per canonical unit; the unit as the owner once typed it
-  is not carried over. Kategori is written only where the category was given or confirmed by a
-  person; elsewhere it stays empty so the importer normalises the product name again, exactly
-  as the first time (writing it would turn an automatic guess into a confirmed category). An IKM
+  is not carried over. Kategori is the stored category: on import the product name goes through
+  the normaliser again, and where it agrees with Kategori its own provenance (score, status,
+  method) is kept, so an automatic guess does not become a confirmed category. An IKM
   with no active offer takes one row with empty offer columns; inactive offers are not exported.
   Certificates are repeated on every row of their IKM, so filtering the sheet by product keeps
   them.
@@ -84,8 +84,6 @@ CATEGORY_COLUMNS: tuple[str, ...] = (
 
 _BATCH = 2000
 _CSV_DELIMITER = ";"
-#: Methods and statuses whose category a person stands behind; see the module notes.
-_CONFIRMED_METHODS = frozenset({"given", "person"})
 
 Row = tuple[Any, ...]
 
@@ -214,8 +212,8 @@ def _enterprise_rows(session: Session) -> Iterator[Row]:
                Region.bps_code, Region.name, Enterprise.village, Enterprise.address,
                Enterprise.latitude, Enterprise.longitude, Enterprise.workers,
                Enterprise.investment_idr, Enterprise.association, Enterprise.sentra,
-               Offer.product_name, Offer.category_code, Offer.category_method,
-               Offer.category_status, Offer.capacity, Offer.unit_typed, Offer.period,
+               Offer.product_name, Offer.category_code, Offer.capacity, Offer.unit_typed,
+               Offer.period,
                Offer.unit_price_idr, Offer.min_order, Offer.lead_time_days,
                Offer.delivery_radius_km)
         .join(Region, Region.id == Enterprise.district_id)
@@ -229,7 +227,7 @@ def _enterprise_rows(session: Session) -> Iterator[Row]:
     certificate_text = ""
     for (enterprise_id, name, nib, legal_form, owner, phone, email, district_code, district,
          village, address, latitude, longitude, workers, investment, association, sentra,
-         product, category, method, status, capacity, unit_typed, period, price, min_order,
+         product, category, capacity, unit_typed, period, price, min_order,
          lead_time, radius) in _stream(session, statement):
         if enterprise_id != current_id:
             current_id = enterprise_id
@@ -242,8 +240,7 @@ def _enterprise_rows(session: Session) -> Iterator[Row]:
         if product is None:
             offer: Row = (None,) * 9
         else:
-            confirmed = method in _CONFIRMED_METHODS or status == "confirmed"
-            offer = (product, category if confirmed else None, capacity,
+            offer = (product, category, capacity,
                      units.get(category, unit_typed) if category else unit_typed, period,
                      price, min_order, lead_time, radius)
         yield (*enterprise, *offer, certificate_text or None)
@@ -252,8 +249,8 @@ def _enterprise_rows(session: Session) -> Iterator[Row]:
 def _need_rows(session: Session) -> Iterator[Row]:
     units = _category_units(session)
     statement = (
-        select(Need.id, Park.code, Need.product_name, Need.category_code, Need.category_method,
-               Need.category_status, Need.quantity, Need.unit_typed, Need.period,
+        select(Need.id, Park.code, Need.product_name, Need.category_code, Need.quantity,
+               Need.unit_typed, Need.period,
                Need.due_date, Need.max_unit_price_idr, Need.split_allowed, Need.min_lot,
                Need.max_suppliers, Need.status)
         .join(Park, Park.id == Need.park_id)
@@ -261,12 +258,11 @@ def _need_rows(session: Session) -> Iterator[Row]:
     )
     required = _Following(_stream(session, select(NeedCertificate.need_id, NeedCertificate.kind)
                                   .order_by(NeedCertificate.need_id, NeedCertificate.kind)))
-    for (need_id, park, product, category, method, status, quantity, unit_typed, period,
+    for (need_id, park, product, category, quantity, unit_typed, period,
          due_date, ceiling, split_allowed, min_lot, max_suppliers,
          need_status) in _stream(session, statement):
-        confirmed = method in _CONFIRMED_METHODS or status == "confirmed"
         kinds = ";".join(kind for _id, kind in required.take(need_id))
-        yield (park, product, category if confirmed else None, quantity,
+        yield (park, product, category, quantity,
                units.get(category, unit_typed) if category else unit_typed, period, due_date,
                kinds or None, ceiling, "ya" if split_allowed else "tidak", min_lot,
                max_suppliers, need_status)

@@ -1065,11 +1065,10 @@ def import_enterprises(path: Path, *, session: Session, dry_run: bool = False,
         if dry_run:
             return ImportReport(str(path), 0, 0, 0, rejected.problems, False, None)
         raise
-    # Batch first: every product name without a stated category is normalised in one pass
-    # (deduplicated, fuzzy stage vectorised); validation then finds each decision ready.
+    # Batch first: every product name is normalised in one pass (deduplicated, fuzzy stage
+    # vectorised); validation then finds each decision ready.
     context.normaliser.normalise_many([
-        offer.product_name for group in parser.groups for offer in group.offers
-        if offer.category_code is None])
+        offer.product_name for group in parser.groups for offer in group.offers])
     results, problems = _validate(parser)
     bad_groups = {id(parser.row_group[p.row]) for p in problems if p.row in parser.row_group}
     good = [(group, prepared) for group, prepared in results

@@ -361,6 +361,8 @@ class Normaliser:
         thresholds = self.thresholds
         categories = self._vocabulary.categories
         results: dict[str, Normalisation] = {}
+        if not categories:  # an empty vocabulary knows nothing
+            return {key: Normalisation("", None, 0, "unknown", "none", (), key) for key in keys}
         for start in range(0, len(keys), chunk):
             part = keys[start:start + chunk]
             scores = process.cdist(part, self._vocabulary.entries, scorer=fuzz.token_sort_ratio,

@@ -331,13 +331,16 @@ class _Problems:
 
 def _categorise(product_name: str, given: str | None, context: CatalogContext,
                 prefix: str, problems: _Problems) -> dict[str, Any] | None:
-    if given:
-        if given not in context.category_units:
-            problems.add(f"{prefix}category_code", message("unknown_category", value=given))
-            return None
+    """The category of a product name, always through the normaliser. A category the source
+    states wins: when the normaliser agrees its provenance is kept, otherwise the row says
+    ``given``."""
+    if given and given not in context.category_units:
+        problems.add(f"{prefix}category_code", message("unknown_category", value=given))
+        return None
+    found = context.normaliser.normalise(product_name)
+    if given and found.category_code != given:
         return {"category_code": given, "category_score": 100, "category_status": "confirmed",
                 "category_method": "given"}
-    found = context.normaliser.normalise(product_name)
     if found.category_code is None:
         problems.add(f"{prefix}product_name", message("uncategorised", value=product_name))
         return None

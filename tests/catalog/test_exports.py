@@ -177,7 +177,7 @@ def test_ikm_csv_has_canonical_quantities_units_and_prices(catalog: Session,
     vegetables = by_product["sayur mayur"]
     pick = [header.index(c) for c in ("Kapasitas", "Satuan", "Harga (Rp)", "Minimal Order",
                                       "Kategori", "Periode")]
-    assert [shoes[i] for i in pick] == ["60", "pasang", "100000", "0", "", "hari"]
+    assert [shoes[i] for i in pick] == ["60", "pasang", "100000", "0", "sepatu-safety", "hari"]
     assert [vegetables[i] for i in pick] == ["2000", "kg", "9000", "500", "sayur-daun",
                                              "minggu"]
 
@@ -207,8 +207,9 @@ def test_needs_csv_lists_needs_in_canonical_units(catalog: Session, tmp_path: Pa
     export_catalog(tmp_path, session=catalog, formats=("csv",))
     header, *rows = read_csv(tmp_path / "simpul-kebutuhan.csv")
     assert tuple(header) == NEED_COLUMNS
-    assert rows == [["IMIP", "nasbox karyawan shift malam", "", "2000", "porsi", "hari",
-                     "2027-01-31", "HALAL;HYGIENE", "30000", "tidak", "500", "3", "open"]]
+    assert rows == [["IMIP", "nasbox karyawan shift malam", "katering-kontrak", "2000", "porsi",
+                     "hari", "2027-01-31", "HALAL;HYGIENE", "30000", "tidak", "500", "3",
+                     "open"]]
 
 
 def test_workbook_has_the_named_sheets(catalog: Session, tmp_path: Path) -> None:

@@ -57,3 +57,9 @@ def test_names_without_alias_are_unknown(name: str) -> None:
 def test_very_long_name_is_handled() -> None:
     """A 10,000-character name is normalised without error."""
     assert NORMALISER.normalise("nasi kotak " + "x" * 10_000).category_code == "katering-kontrak"
+
+
+def test_empty_vocabulary_knows_nothing() -> None:
+    """A normaliser with no vocabulary answers unknown instead of failing."""
+    result = Normaliser({}).normalise("kardos bekas")
+    assert (result.category_code, result.status) == (None, "unknown")

@@ -274,3 +274,14 @@ def test_writing_ikm_marks_the_database_as_holding_user_data(session: Session,
     write_enterprises([prepare_enterprise(caterer(), context)], session=session)
     assert catalog_contents(session=session) == "user"
     assert holds_user_data(session=session)
+
+
+def test_stated_category_goes_through_the_normaliser_too(context: CatalogContext) -> None:
+    """A stated category wins; when the normaliser agrees, its provenance is kept."""
+    agreeing = OfferRecord("nasbox", 10, "porsi", 20_000, category_code="katering-kontrak")
+    disagreeing = OfferRecord("nasbox", 10, "kg", 9_000, category_code="sayur-daun")
+    first = prepare_enterprise(caterer(offers=(agreeing,)), context).offers[0]
+    second = prepare_enterprise(caterer(offers=(disagreeing,)), context).offers[0]
+    assert (first["category_code"], first["category_method"], first["category_status"]) == (
+        "katering-kontrak", "exact", "auto")
+    assert (second["category_code"], second["category_method"]) == ("sayur-daun", "given")
