@@ -190,14 +190,14 @@ class Normaliser:
         self._decided: dict[str, Normalisation] = {}
 
     @classmethod
-    def from_categories(cls, categories: Iterable[tuple[str, str, str, Iterable[str]]],
-                        **kwargs: object) -> Normaliser:
+    def from_categories(cls, categories: Iterable[tuple[str, str, str, Iterable[str]]]
+                        ) -> Normaliser:
         """From (code, name_id, name_en, aliases) tuples: names count as aliases too."""
         table: dict[str, str] = {}
         for code, name_id, name_en, aliases in categories:
             for alias in (*aliases, name_id, name_en, code.replace("-", " ")):
                 table.setdefault(alias, code)
-        return cls(table, **kwargs)  # type: ignore[arg-type]
+        return cls(table)
 
     @classmethod
     def from_taxonomy(cls, *, learned: Mapping[str, str] | None = None,
