@@ -170,6 +170,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status": ("Status", "Status"),
     "method": ("Metode", "Method"),
     "alternatives": ("Alternatif", "Alternatives"),
+    "bad_problem": ("{file}: masalah tidak valid di {path}: {message}",
+                    "{file}: the problem is not valid at {path}: {message}"),
+    "solved": ("{status}: objektif {objective}; {allocated} unit dialokasikan, {unmet} unit "
+               "tidak terpenuhi. Hasil ditulis ke {file}.",
+               "{status}: objective {objective}; {allocated} units allocated, {unmet} units "
+               "unmet. Result written to {file}."),
 }
 
 
@@ -788,6 +794,45 @@ def _teach(state: State, verb: str, name: str, category: str) -> None:
         key = teach(name, category, session=session)
     state.out.print(escape(state.say(f"taught_{verb}", name=key, category=category)),
                     soft_wrap=True)
+
+
+# --- solve ---------------------------------------------------------------------------------
+
+
+@app.command("solve")
+def solve_problem(
+    ctx: typer.Context,
+    problem_file: Path = typer.Argument(..., metavar="PROBLEM.json",
+                                        help="File masalah (JSON). / The problem file (JSON)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Tulis hasil ke file ini (bawaan: stdout). / Write the result "
+                            "here (default: standard output)."),
+    time_limit: float = typer.Option(30.0, "--time-limit", min=0.001,
+                                     help="Batas waktu (detik). / Time limit (seconds)."),
+    seed: int = typer.Option(0, "--seed", help="Benih acak. / Random seed."),
+) -> None:
+    """Alokasikan kebutuhan ke penawaran dari file masalah.
+    / Allocate demands to offers from a problem file."""
+    from matching import InvalidProblem, SolveParams, read_problem, result_to_dict, solve
+
+    state = _state(ctx)
+    with _reported(state):
+        try:
+            problem = read_problem(problem_file)
+        except InvalidProblem as error:
+            state.fail(state.say("bad_problem", file=str(problem_file), path=error.path,
+                                 message=error.message), 2)
+        result = solve(problem, SolveParams(time_limit_s=time_limit), seed=seed)
+        text = json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        out.write_text(text, encoding="utf-8")
+        state.err.print(escape(state.say(
+            "solved", status=result.status, objective=result.objective,
+            allocated=int(result.allocation_quantity.sum()), unmet=result.unmet_quantity(),
+            file=str(out))), soft_wrap=True)
 
 
 def main() -> None:

@@ -1,0 +1,146 @@
+"""Problem files in, result files out; every bad input names its JSON path."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from matching import InvalidProblem, problem_from_dict, read_problem, result_to_dict, solve
+from matching.io import write_result
+
+SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "problem.schema.json"
+
+EXAMPLE: dict[str, Any] = {
+    "offers": [{"id": "o1", "capacity": 120, "min_order": 0}],
+    "demands": [{"id": "d1", "quantity": 50, "split": True, "min_lot": 0,
+                 "max_suppliers": None, "unmet_penalty": 100000}],
+    "arcs": [{"offer": "o1", "demand": "d1", "unit_cost": 2750, "capacity_use": 1}],
+}
+
+
+def _with(change: str, value: Any) -> dict[str, Any]:
+    """EXAMPLE with one value changed (dotted path; ``value=...`` deletes it)."""
+    data = copy.deepcopy(EXAMPLE)
+    *parents, last = change.split(".")
+    target: Any = data
+    for key in parents:
+        target = target[int(key)] if key.isdigit() else target[key]
+    if value is ...:
+        del target[last]
+    else:
+        target[last] = value
+    return data
+
+
+def test_example_reads_and_solves() -> None:
+    """The documented example is read and solved to the documented answer."""
+    result = solve(problem_from_dict(EXAMPLE))
+    assert result_to_dict(result)["allocations"] == [{"offer": "o1", "demand": "d1",
+                                                      "quantity": 50}]
+    assert result.objective == 50 * 2750
+
+
+def test_optional_fields_default() -> None:
+    """min_order, split, min_lot, max_suppliers and capacity_use may be left out."""
+    data = {"offers": [{"id": "o1", "capacity": 5}],
+            "demands": [{"id": "d1", "quantity": 3, "unmet_penalty": 10}],
+            "arcs": [{"offer": "o1", "demand": "d1", "unit_cost": 2}]}
+    problem = problem_from_dict(data)
+    assert problem.is_plain_flow
+    assert problem.demands[0].max_suppliers is None
+
+
+@pytest.mark.parametrize(("data", "path"), [
+    (_with("arcs.0.offer", "o9"), "$.arcs[0].offer"),
+    (_with("arcs.0.demand", "d9"), "$.arcs[0].demand"),
+    (_with("demands.0.quantity", -3), "$.demands[0].quantity"),
+    (_with("offers.0.capacity", -1), "$.offers[0].capacity"),
+    (_with("arcs.0.unit_cost", -1), "$.arcs[0].unit_cost"),
+    (_with("demands.0.unmet_penalty", ...), "$.demands[0].unmet_penalty"),
+    (_with("offers.0.id", ...), "$.offers[0].id"),
+    (_with("arcs.0.unit_cost", "2750"), "$.arcs[0].unit_cost"),
+    (_with("demands.0.quantity", 2.5), "$.demands[0].quantity"),
+    (_with("demands.0.split", "no"), "$.demands[0].split"),
+    (_with("arcs", ...), "$.arcs"),
+    (_with("offers", {}), "$.offers"),
+    (_with("offers.0.colour", "red"), "$.offers[0].colour"),
+    ({**EXAMPLE, "offers": EXAMPLE["offers"] * 2}, "$.offers[1].id"),
+    ({**EXAMPLE, "arcs": EXAMPLE["arcs"] * 2}, "$.arcs[1]"),
+    ([], "$"),
+])
+def test_bad_input_names_its_json_path(data: Any, path: str) -> None:
+    """Unknown ids, negatives, missing fields, wrong types, duplicates: the path is named."""
+    with pytest.raises(InvalidProblem) as caught:
+        problem_from_dict(data)
+    assert caught.value.path == path
+
+
+def test_file_that_is_not_json_is_invalid_at_the_root(tmp_path: Path) -> None:
+    """A file that is not JSON fails at $."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("{offers: ", encoding="utf-8")
+    with pytest.raises(InvalidProblem) as caught:
+        read_problem(bad)
+    assert caught.value.path == "$"
+
+
+def test_missing_file_raises_file_not_found(tmp_path: Path) -> None:
+    """A missing file is an OSError for the caller, not an InvalidProblem."""
+    with pytest.raises(FileNotFoundError):
+        read_problem(tmp_path / "nope.json")
+
+
+def test_result_file_round_trips(tmp_path: Path) -> None:
+    """write_result writes the documented shape."""
+    out = tmp_path / "result.json"
+    write_result(solve(problem_from_dict(EXAMPLE)), out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data) == {"status", "objective", "allocations", "unmet", "stats"}
+    assert data["status"] == "optimal"
+    assert data["objective"] == 137500
+
+
+def _check(value: Any, schema: dict[str, Any]) -> None:
+    """A small structural check of the schema keywords the problem schema uses."""
+    kinds = schema.get("type")
+    if kinds is not None:
+        names = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+        allowed = kinds if isinstance(kinds, list) else [kinds]
+        ok = any((isinstance(value, int) and not isinstance(value, bool)) if k == "integer"
+                 else isinstance(value, names[k]) for k in allowed)
+        assert ok, (value, kinds)
+    if isinstance(value, dict):
+        assert set(schema.get("required", [])) <= set(value)
+        if schema.get("additionalProperties") is False:
+            assert set(value) <= set(schema["properties"])
+        for key, item in value.items():
+            _check(item, schema["properties"][key])
+    if isinstance(value, list) and "items" in schema:
+        for item in value:
+            _check(item, schema["items"])
+    if isinstance(value, int) and not isinstance(value, bool) and "minimum" in schema:
+        assert value >= schema["minimum"]
+
+
+def test_example_matches_the_schema() -> None:
+    """The documented example satisfies docs/problem.schema.json."""
+    _check(EXAMPLE, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_schema_required_fields_match_the_reader() -> None:
+    """Fields the schema requires are exactly those whose absence the reader refuses."""
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert set(schema["required"]) == {"offers", "demands", "arcs"}
+    for section in ("offers", "demands", "arcs"):
+        item_schema = schema["properties"][section]["items"]
+        for field in item_schema["properties"]:
+            data = _with(f"{section}.0.{field}", ...)
+            if field in item_schema["required"]:
+                with pytest.raises(InvalidProblem, match="Missing required field"):
+                    problem_from_dict(data)
+            else:
+                problem_from_dict(data)

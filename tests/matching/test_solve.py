@@ -1,0 +1,214 @@
+"""solve(): one test per constraint and objective term, exact objectives with seed 0."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matching import Arc, Demand, MatchingError, Offer, Problem, SolveParams, solve
+
+CP_SAT = SolveParams(force_cp_sat=True)
+
+
+def test_allocation_cost_is_unit_cost_times_quantity() -> None:
+    """The objective charges unit_cost × quantity on every arc used."""
+    problem = Problem.from_arcs([Offer("o1", 100)], [Demand("d1", 30, unmet_penalty=1000)],
+                                [Arc("o1", "d1", 7)])
+    result = solve(problem)
+    assert result.status == "optimal"
+    assert result.objective == 210
+    assert result.allocations() == [("o1", "d1", 30)]
+
+
+def test_cheapest_offer_is_preferred() -> None:
+    """With room everywhere, a demand goes to its cheapest arc."""
+    problem = Problem.from_arcs([Offer("o1", 100), Offer("o2", 100)],
+                                [Demand("d1", 30, unmet_penalty=1000)],
+                                [Arc("o1", "d1", 7), Arc("o2", "d1", 5)])
+    assert solve(problem).allocations() == [("o2", "d1", 30)]
+    assert solve(problem).objective == 150
+
+
+def test_unmet_units_cost_the_penalty() -> None:
+    """Units no offer can take cost unmet_penalty each."""
+    problem = Problem.from_arcs([Offer("o1", 10)], [Demand("d1", 30, unmet_penalty=100)],
+                                [Arc("o1", "d1", 7)])
+    result = solve(problem)
+    assert result.objective == 10 * 7 + 20 * 100
+    assert result.unmet_quantity() == 20
+
+
+def test_demand_without_arcs_is_wholly_unmet() -> None:
+    """A demand with no arc is unmet in full, at its penalty."""
+    problem = Problem.from_arcs([Offer("o1", 10)], [Demand("d1", 4, unmet_penalty=9)], [])
+    result = solve(problem)
+    assert result.status == "optimal"
+    assert result.objective == 36
+    assert result.stats.solver == "none"
+
+
+def test_unit_dearer_than_penalty_is_left_unmet() -> None:
+    """The penalty is a price ceiling: an arc dearer than it is not used."""
+    problem = Problem.from_arcs([Offer("o1", 10)], [Demand("d1", 5, unmet_penalty=3)],
+                                [Arc("o1", "d1", 4)])
+    assert solve(problem).objective == 15
+    assert solve(problem, CP_SAT).objective == 15
+
+
+def test_offer_capacity_is_not_exceeded() -> None:
+    """Σ quantity on an offer's arcs stays within its capacity."""
+    problem = Problem.from_arcs([Offer("o1", 50), Offer("o2", 100)],
+                                [Demand("d1", 40, unmet_penalty=1000),
+                                 Demand("d2", 40, unmet_penalty=1000)],
+                                [Arc("o1", "d1", 1), Arc("o1", "d2", 1), Arc("o2", "d1", 3),
+                                 Arc("o2", "d2", 5)])
+    result = solve(problem)
+    # o1's 50 go to d2 (saves 4 a unit there) and d1 (saves 2): 40 to d2, 10 to d1.
+    assert result.objective == 40 * 1 + 10 * 1 + 30 * 3
+    assert sorted(result.allocations()) == [("o1", "d1", 10), ("o1", "d2", 40),
+                                            ("o2", "d1", 30)]
+
+
+def test_capacity_use_scales_what_an_allocation_takes() -> None:
+    """Each unit on an arc uses capacity_use units of the offer's capacity."""
+    problem = Problem.from_arcs([Offer("o1", 10)], [Demand("d1", 8, unmet_penalty=100)],
+                                [Arc("o1", "d1", 1, capacity_use=3)])
+    result = solve(problem)
+    assert result.stats.solver == "cp_sat"
+    assert result.allocations() == [("o1", "d1", 3)]
+    assert result.objective == 3 + 5 * 100
+
+
+def test_single_source_demand_is_served_by_one_offer() -> None:
+    """split=false: all of a demand comes from one offer, or none of it does."""
+    problem = Problem.from_arcs([Offer("o1", 6), Offer("o2", 6), Offer("o3", 10)],
+                                [Demand("d1", 10, split=False, unmet_penalty=100)],
+                                [Arc("o1", "d1", 1), Arc("o2", "d1", 1), Arc("o3", "d1", 4)])
+    result = solve(problem)
+    assert result.allocations() == [("o3", "d1", 10)]
+    assert result.objective == 40
+
+
+def test_single_source_demand_too_big_for_every_offer_is_unmet_whole() -> None:
+    """split=false and no offer big enough: nothing is allocated, all of it is unmet."""
+    problem = Problem.from_arcs([Offer("o1", 6), Offer("o2", 6)],
+                                [Demand("d1", 10, split=False, unmet_penalty=100)],
+                                [Arc("o1", "d1", 1), Arc("o2", "d1", 1)])
+    result = solve(problem)
+    assert result.allocations() == []
+    assert result.objective == 1000
+    assert result.unmet[0].reasons == {"lot_rules": 10}
+
+
+def test_min_lot_forbids_small_allocations() -> None:
+    """Every positive allocation is at least the demand's min_lot."""
+    problem = Problem.from_arcs([Offer("o1", 4), Offer("o2", 20)],
+                                [Demand("d1", 10, min_lot=5, unmet_penalty=100)],
+                                [Arc("o1", "d1", 1), Arc("o2", "d1", 3)])
+    result = solve(problem)
+    # Without the lot, 4 from o1 + 6 from o2 = 22; o1's 4 < 5 is not allowed.
+    assert result.allocations() == [("o2", "d1", 10)]
+    assert result.objective == 30
+
+
+def test_min_order_forbids_small_allocations_from_an_offer() -> None:
+    """Every positive allocation from an offer is at least its min_order."""
+    problem = Problem.from_arcs([Offer("o1", 100, min_order=8), Offer("o2", 100)],
+                                [Demand("d1", 5, unmet_penalty=100),
+                                 Demand("d2", 9, unmet_penalty=100)],
+                                [Arc("o1", "d1", 1), Arc("o1", "d2", 1), Arc("o2", "d1", 2),
+                                 Arc("o2", "d2", 2)])
+    result = solve(problem)
+    assert sorted(result.allocations()) == [("o1", "d2", 9), ("o2", "d1", 5)]
+    assert result.objective == 9 + 10
+
+
+def test_max_suppliers_limits_offers_per_demand() -> None:
+    """At most max_suppliers offers serve one demand."""
+    offers = [Offer(f"o{i}", 5) for i in range(3)]
+    problem = Problem.from_arcs(offers, [Demand("d1", 15, max_suppliers=2, unmet_penalty=100)],
+                                [Arc(f"o{i}", "d1", 1) for i in range(3)])
+    result = solve(problem)
+    assert len(result.allocations()) == 2
+    assert result.objective == 10 + 5 * 100
+
+
+def test_min_cost_flow_and_cp_sat_agree_on_splittable_instances() -> None:
+    """On a splittable instance without lot rules both solvers reach the same optimum."""
+    rng = np.random.default_rng(7)
+    offers = [Offer(f"o{i}", int(rng.integers(5, 40))) for i in range(6)]
+    demands = [Demand(f"d{j}", int(rng.integers(1, 30)), unmet_penalty=int(rng.integers(20, 60)))
+               for j in range(8)]
+    arcs = [Arc(o.id, d.id, int(rng.integers(0, 50))) for o in offers for d in demands
+            if rng.random() < 0.6]
+    problem = Problem.from_arcs(offers, demands, arcs)
+    flow, cp_sat = solve(problem), solve(problem, CP_SAT)
+    assert flow.stats.solver == "min_cost_flow"
+    assert cp_sat.stats.solver == "cp_sat"
+    assert flow.objective == cp_sat.objective
+    assert cp_sat.status == "optimal"
+
+
+def _two_islands() -> Problem:
+    offers = [Offer("a1", 10), Offer("a2", 10), Offer("b1", 7, min_order=3)]
+    demands = [Demand("x", 12, unmet_penalty=50), Demand("y", 5, split=False, unmet_penalty=80),
+               Demand("z", 6, unmet_penalty=40)]
+    arcs = [Arc("a1", "x", 2), Arc("a2", "x", 3), Arc("a2", "y", 1), Arc("b1", "z", 4)]
+    return Problem.from_arcs(offers, demands, arcs)
+
+
+def test_components_are_solved_separately_with_the_same_objective() -> None:
+    """Splitting into connected components changes nothing in the optimum."""
+    problem = _two_islands()
+    separate = solve(problem)
+    assert separate.stats.components == 2
+    together = Problem.from_arcs(problem.offers, problem.demands,
+                                 [*(Arc(problem.offers[o].id, problem.demands[d].id, int(c))
+                                    for o, d, c in zip(problem.arc_offer, problem.arc_demand,
+                                                       problem.arc_unit_cost, strict=True)),
+                                  Arc("b1", "x", 10**6)])
+    joined = solve(together)
+    assert joined.stats.components == 1
+    assert separate.objective == joined.objective == 2 * 10 + 3 * 2 + 5 * 1 + 4 * 6
+
+
+def test_components_in_worker_processes_give_the_same_answer() -> None:
+    """Large components solved in spawned processes give the answer of one process."""
+    problem = _two_islands()
+    inline = solve(problem)
+    pooled = solve(problem, SolveParams(processes=2, parallel_min_arcs=1))
+    assert pooled.stats.processes == 2
+    assert pooled.objective == inline.objective
+    assert pooled.allocations() == inline.allocations()
+
+
+def test_same_seed_gives_the_same_result() -> None:
+    """Same input and seed twice: identical allocations, unmet and objective."""
+    rng = np.random.default_rng(3)
+    offers = [Offer(f"o{i}", int(rng.integers(5, 30)), int(rng.integers(0, 3)))
+              for i in range(8)]
+    demands = [Demand(f"d{j}", int(rng.integers(1, 12)), split=bool(rng.random() < 0.5),
+                      unmet_penalty=100) for j in range(12)]
+    arcs = [Arc(o.id, d.id, int(rng.integers(1, 9)), int(rng.integers(1, 3)))
+            for o in offers for d in demands if rng.random() < 0.5]
+    problem = Problem.from_arcs(offers, demands, arcs)
+    first, second = solve(problem, seed=5), solve(problem, seed=5)
+    assert first.allocations() == second.allocations()
+    assert first.unmet == second.unmet
+    assert first.objective == second.objective
+
+
+def test_gap_is_zero_at_optimum_and_reported() -> None:
+    """An optimal CP-SAT solve reports bound = objective and gap 0."""
+    result = solve(_two_islands(), CP_SAT)
+    assert result.status == "optimal"
+    assert result.stats.gap == 0.0
+    assert result.stats.bound == result.objective
+
+
+@pytest.mark.parametrize("params", [{"time_limit_s": 0}, {"workers": 0}, {"processes": 0},
+                                    {"relative_gap": -1.0}])
+def test_bad_params_are_refused(params: dict[str, float]) -> None:
+    """SolveParams refuses a zero time limit, no workers, no processes, a negative gap."""
+    with pytest.raises(MatchingError):
+        SolveParams(**params)  # type: ignore[arg-type]
