@@ -195,6 +195,60 @@ def _by_group(groups: IndexArray, size: int) -> list[npt.NDArray[np.int64]]:
     return np.split(order, np.searchsorted(groups[order], np.arange(1, size)))
 
 
+def _greedy(c: _Component, lower: IntArray, upper: IntArray) -> IntArray:
+    """A solution that keeps every rule: demands in order of quantity (largest first) take
+    their cheapest arcs with room, whole for single-source demands, in allowed lots otherwise.
+    CP-SAT starts from it; a relaxed flow would split single-source demands."""
+    room = c.offer_capacity.copy()
+    quantity = np.zeros(len(c.arc_offer), dtype=np.int64)
+    arcs_of = _by_group(c.arc_demand, len(c.demand_quantity))
+    order = np.argsort(-c.demand_quantity, kind="stable")
+    for d in order.tolist():
+        arcs = arcs_of[d]
+        if not len(arcs):
+            continue
+        arcs = arcs[np.argsort(c.arc_unit_cost[arcs], kind="stable")]
+        left = int(c.demand_quantity[d])
+        # No supplier limit is stored as 0.
+        suppliers = (int(c.demand_max_suppliers[d]) or len(arcs)) if c.demand_split[d] else 1
+        for a in arcs.tolist():
+            if left <= 0 or suppliers == 0:
+                break
+            use = int(c.arc_capacity_use[a])
+            if c.arc_unit_cost[a] >= c.demand_penalty[d]:
+                break  # dearer than leaving the unit unmet
+            take = min(left, int(upper[a]), int(room[c.arc_offer[a]]) // use)
+            if not c.demand_split[d] and take < left:
+                continue  # a single source serves the whole quantity or nothing
+            if take < lower[a]:
+                continue
+            quantity[a] = take
+            room[c.arc_offer[a]] -= take * use
+            left -= take
+            suppliers -= 1
+    return quantity
+
+
+def _cost(c: _Component, quantity: IntArray) -> int:
+    unmet = c.demand_quantity - np.bincount(c.arc_demand, weights=quantity,
+                                            minlength=len(c.demand_quantity)).astype(np.int64)
+    return int((c.arc_unit_cost * quantity).sum() + (c.demand_penalty * unmet).sum())
+
+
+def _keeps_rules(c: _Component, quantity: IntArray, lower: IntArray, upper: IntArray) -> bool:
+    positive = quantity > 0
+    if np.any(positive & ((quantity < lower) | (quantity > upper))):
+        return False
+    load = np.bincount(c.arc_offer, weights=quantity * c.arc_capacity_use,
+                       minlength=len(c.offer_capacity))
+    if np.any(load > c.offer_capacity):
+        return False
+    suppliers = np.bincount(c.arc_demand, weights=positive,
+                            minlength=len(c.demand_quantity))
+    limit = np.where(c.demand_split, c.demand_max_suppliers, 1)
+    return not np.any((limit > 0) & (suppliers > limit))
+
+
 def _cp_sat(c: _Component, params: SolveParams, seed: int,
             time_limit_s: float, workers: int) -> _Answer:
     import pandas as pd  # type: ignore[import-untyped]  # ortools depends on pandas
@@ -232,19 +286,25 @@ def _cp_sat(c: _Component, params: SolveParams, seed: int,
     model.minimize(cp_model.LinearExpr.weighted_sum(
         x + unmet, c.arc_unit_cost.tolist() + c.demand_penalty.tolist()))
 
-    # Warm start: the min-cost flow of the relaxation without lot rules, in which an offer's
-    # capacity counts units at its smallest capacity use (an optimistic bound).
+    # Warm start: the cheaper of a greedy solution that keeps every rule and the min-cost flow
+    # of the relaxation without lot rules (an offer's capacity counted at its smallest
+    # capacity use), when that flow happens to keep the rules too.
+    hint = _greedy(c, lower, upper)
     smallest_use = np.full(len(c.offer_capacity), np.iinfo(np.int64).max)
     np.minimum.at(smallest_use, c.arc_offer, c.arc_capacity_use)
-    solved, hint = _min_cost_flow(c, upper, c.offer_capacity // smallest_use)
-    if solved:
-        hint_unmet = c.demand_quantity - np.bincount(c.arc_demand, weights=hint,
-                                                     minlength=len(c.demand_quantity))
-        for a, value in enumerate(hint.tolist()):
-            model.add_hint(x[a], value)
-            model.add_hint(used[a], value > 0)
-        for d, value in enumerate(hint_unmet.astype(np.int64).tolist()):
-            model.add_hint(unmet[d], value)
+    solved, flow = _min_cost_flow(c, upper, c.offer_capacity // smallest_use)
+    # The relaxation's optimum is also a lower bound on this model's, usually far tighter than
+    # what CP-SAT proves on few workers without its LP subsolvers.
+    relaxed_bound = _cost(c, flow) if solved else 0
+    if solved and _keeps_rules(c, flow, lower, upper) and relaxed_bound < _cost(c, hint):
+        hint = flow
+    hint_unmet = c.demand_quantity - np.bincount(c.arc_demand, weights=hint,
+                                                 minlength=len(c.demand_quantity))
+    for a, value in enumerate(hint.tolist()):
+        model.add_hint(x[a], value)
+        model.add_hint(used[a], value > 0)
+    for d, value in enumerate(hint_unmet.astype(np.int64).tolist()):
+        model.add_hint(unmet[d], value)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit_s, 0.01)
@@ -263,9 +323,12 @@ def _cp_sat(c: _Component, params: SolveParams, seed: int,
     quantities = np.array([solver.value(v) for v in x], dtype=np.int64)
     left = np.array([solver.value(v) for v in unmet], dtype=np.int64)
     status: Status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-    bound = math.ceil(solver.best_objective_bound - 1e-6)
+    bound = max(math.ceil(solver.best_objective_bound - 1e-6), relaxed_bound)
+    objective = int(solver.objective_value)
+    if bound >= objective:
+        status = "optimal"  # the relaxation proves what the search could not
     return _Answer(status, "cp_sat", quantities, left,
-                   int(solver.objective_value) if status == "optimal" else bound)
+                   objective if status == "optimal" else bound)
 
 
 def _solve_component(c: _Component, params: SolveParams, seed: int, time_limit_s: float,

@@ -212,3 +212,53 @@ def test_bad_params_are_refused(params: dict[str, float]) -> None:
     """SolveParams refuses a zero time limit, no workers, no processes, a negative gap."""
     with pytest.raises(MatchingError):
         SolveParams(**params)  # type: ignore[arg-type]
+
+
+def _single_source_instance(seed: int = 3) -> Problem:
+    rng = np.random.default_rng(seed)
+    offers = [Offer(f"o{i}", int(rng.integers(40, 90))) for i in range(8)]
+    demands = [Demand(f"d{j}", int(rng.integers(5, 30)), split=False, unmet_penalty=10_000)
+               for j in range(30)]
+    arcs = [Arc(f"o{i}", f"d{j}", int(rng.integers(10, 100)))
+            for j in range(30) for i in rng.choice(8, size=4, replace=False).tolist()]
+    return Problem.from_arcs(offers, demands, arcs)
+
+
+def test_bound_is_valid_and_at_least_the_split_relaxation() -> None:
+    """The reported bound never exceeds the objective and is at least the relaxation's optimum
+    (the same demands allowed to split), even when the search stops early."""
+    problem = _single_source_instance()
+    offer_ids = [o.id for o in problem.offers]
+    demand_ids = [d.id for d in problem.demands]
+    relaxed = Problem.from_arcs(
+        problem.offers,
+        [Demand(d.id, d.quantity, unmet_penalty=d.unmet_penalty) for d in problem.demands],
+        [Arc(offer_ids[o], demand_ids[d], int(c)) for o, d, c in zip(
+            problem.arc_offer, problem.arc_demand, problem.arc_unit_cost, strict=True)])
+    relaxation = solve(relaxed).objective
+    for limit in (0.05, 10.0):
+        result = solve(problem, SolveParams(time_limit_s=limit))
+        assert relaxation <= result.stats.bound <= result.objective
+
+
+def test_single_source_search_starts_from_a_solution_that_keeps_the_rules() -> None:
+    """Even cut short at once, a single-source solve returns a solution at least as good as
+    serving each demand whole from its cheapest offer with room (largest demands first)."""
+    problem = _single_source_instance()
+    result = solve(problem, SolveParams(time_limit_s=0.01))
+    room = {o.id: o.capacity for o in problem.offers}
+    greedy = 0
+    order = sorted(range(len(problem.demands)), key=lambda d: -problem.demands[d].quantity)
+    for d in order:
+        quantity = problem.demands[d].quantity
+        arcs = sorted((int(problem.arc_unit_cost[a]), problem.offers[problem.arc_offer[a]].id)
+                      for a in np.flatnonzero(problem.arc_demand == d).tolist())
+        for cost, offer in arcs:
+            if room[offer] >= quantity:
+                room[offer] -= quantity
+                greedy += cost * quantity
+                break
+        else:
+            greedy += 10_000 * quantity
+    assert result.is_feasible()
+    assert result.objective <= greedy
