@@ -33,6 +33,8 @@ bench: install
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/snapshot_bench.py
 	$(BIN)/python benchmarks/normalise_bench.py
+	$(BIN)/python benchmarks/solve_bench.py
+	$(BIN)/python benchmarks/gap_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache simpul.db
