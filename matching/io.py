@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from matching.exceptions import InvalidProblem
 from matching.problem import Demand, Offer, Problem, _is_integer
 from matching.result import Result
@@ -90,11 +92,41 @@ def problem_from_dict(data: object) -> Problem:
                                             frozenset({"max_suppliers"}))))
         except InvalidProblem as error:
             raise error.under(path) from None
-    arcs = [_fields(item, f"$.arcs[{k}]", _ARC_FIELDS)
-            for k, item in enumerate(_list(data, "arcs"))]
-    return Problem.from_arrays(offers, demands, [a["offer"] for a in arcs],
-                               [a["demand"] for a in arcs], [a["unit_cost"] for a in arcs],
-                               [a.get("capacity_use", 1) for a in arcs])
+    raw = _list(data, "arcs")
+    columns = _arc_columns(raw)
+    if columns is None:
+        # Something is off: check arc by arc to name the exact JSON path.
+        arcs = [_fields(item, f"$.arcs[{k}]", _ARC_FIELDS) for k, item in enumerate(raw)]
+        columns = ([a["offer"] for a in arcs], [a["demand"] for a in arcs],
+                   [a["unit_cost"] for a in arcs], [a.get("capacity_use", 1) for a in arcs])
+    return Problem.from_arrays(offers, demands, *columns)
+
+
+_ARC_KEY_SETS = frozenset({frozenset({"offer", "demand", "unit_cost"}),
+                           frozenset({"offer", "demand", "unit_cost", "capacity_use"})})
+
+
+def _arc_columns(raw: list[Any]) -> tuple[list[str], list[str], Any, Any] | None:
+    """The arcs as columns when every arc is well formed, checked a column at a time (an arc
+    list of 320,000 objects is the bulk of a large file); ``None`` when any arc is not, so the
+    caller can find it and name its path."""
+    if not all(type(item) is dict for item in raw):
+        return None
+    if not {frozenset(item) for item in raw} <= _ARC_KEY_SETS:
+        return None
+    offer_ids = [item["offer"] for item in raw]
+    demand_ids = [item["demand"] for item in raw]
+    costs = [item["unit_cost"] for item in raw]
+    uses = [item.get("capacity_use", 1) for item in raw]
+    if not ({type(v) for v in offer_ids} | {type(v) for v in demand_ids}) <= {str}:
+        return None
+    if not ({type(v) for v in costs} | {type(v) for v in uses}) <= {int}:
+        return None  # bool is its own type, so true/false is refused here too
+    try:
+        return offer_ids, demand_ids, np.array(costs, dtype=np.int64), np.array(
+            uses, dtype=np.int64)
+    except OverflowError:
+        return None
 
 
 def read_problem(path: str | Path) -> Problem:
