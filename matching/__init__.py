@@ -5,29 +5,53 @@ nothing from ``catalog`` or ``api`` and no database or web library (a test check
 can be used, tested and benchmarked on its own.
 """
 
+from matching.candidates import (
+    EXCLUSION_REASONS,
+    NEVER_EXPIRES,
+    NO_CERTIFICATE,
+    NO_PRICE_CEILING,
+    CandidateArcs,
+    NeedTable,
+    OfferTable,
+    candidate_arcs,
+    to_problem,
+)
 from matching.diagnosis import REASONS, diagnose
 from matching.exceptions import InvalidProblem, MatchingError
+from matching.graphs import LINK_MODES, CapabilityGraph, LogisticsGraph
 from matching.io import problem_from_dict, read_problem, result_to_dict, write_result
 from matching.problem import Arc, Demand, Offer, Problem
 from matching.result import Result, Stats, Unmet
 from matching.solve import SolveParams, solve
 
 __all__ = [
+    "EXCLUSION_REASONS",
+    "LINK_MODES",
+    "NEVER_EXPIRES",
+    "NO_CERTIFICATE",
+    "NO_PRICE_CEILING",
     "REASONS",
     "Arc",
+    "CandidateArcs",
+    "CapabilityGraph",
     "Demand",
     "InvalidProblem",
+    "LogisticsGraph",
     "MatchingError",
+    "NeedTable",
     "Offer",
+    "OfferTable",
     "Problem",
     "Result",
     "SolveParams",
     "Stats",
     "Unmet",
+    "candidate_arcs",
     "diagnose",
     "problem_from_dict",
     "read_problem",
     "result_to_dict",
     "solve",
+    "to_problem",
     "write_result",
 ]
