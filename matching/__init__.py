@@ -22,6 +22,13 @@ from matching.graphs import LINK_MODES, CapabilityGraph, LogisticsGraph
 from matching.io import problem_from_dict, read_problem, result_to_dict, write_result
 from matching.problem import Arc, Demand, Offer, Problem
 from matching.result import Result, Stats, Unmet
+from matching.sensitivity import (
+    CapacityValues,
+    Intervention,
+    by_group,
+    capacity_values,
+    rank_capacity_interventions,
+)
 from matching.solve import SolveParams, solve
 
 __all__ = [
@@ -34,7 +41,9 @@ __all__ = [
     "Arc",
     "CandidateArcs",
     "CapabilityGraph",
+    "CapacityValues",
     "Demand",
+    "Intervention",
     "InvalidProblem",
     "LogisticsGraph",
     "MatchingError",
@@ -46,9 +55,12 @@ __all__ = [
     "SolveParams",
     "Stats",
     "Unmet",
+    "by_group",
     "candidate_arcs",
+    "capacity_values",
     "diagnose",
     "problem_from_dict",
+    "rank_capacity_interventions",
     "read_problem",
     "result_to_dict",
     "solve",
