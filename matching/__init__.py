@@ -20,6 +20,7 @@ from matching.diagnosis import REASONS, diagnose
 from matching.exceptions import InvalidProblem, MatchingError
 from matching.graphs import LINK_MODES, CapabilityGraph, LogisticsGraph
 from matching.io import problem_from_dict, read_problem, result_to_dict, write_result
+from matching.near_misses import NEAR_MISS_KINDS, NearMiss, near_misses
 from matching.problem import Arc, Demand, Offer, Problem
 from matching.result import Result, Stats, Unmet
 from matching.sensitivity import (
@@ -34,6 +35,7 @@ from matching.solve import SolveParams, solve
 __all__ = [
     "EXCLUSION_REASONS",
     "LINK_MODES",
+    "NEAR_MISS_KINDS",
     "NEVER_EXPIRES",
     "NO_CERTIFICATE",
     "NO_PRICE_CEILING",
@@ -47,6 +49,7 @@ __all__ = [
     "InvalidProblem",
     "LogisticsGraph",
     "MatchingError",
+    "NearMiss",
     "NeedTable",
     "Offer",
     "OfferTable",
@@ -59,6 +62,7 @@ __all__ = [
     "candidate_arcs",
     "capacity_values",
     "diagnose",
+    "near_misses",
     "problem_from_dict",
     "rank_capacity_interventions",
     "read_problem",
