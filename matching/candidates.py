@@ -338,16 +338,22 @@ def candidate_arcs(offers: OfferTable, needs: NeedTable,
     return _assemble(pieces, eligible, excluded)
 
 
-def _certified(required: IntArray, due_day: IntArray,
-               valid_until: npt.NDArray[np.int32]) -> BoolArray:
-    """``[need, offer]``: every required kind is held and still valid on the due day."""
+def _missing_certificates(required: IntArray, due_day: IntArray,
+                          valid_until: npt.NDArray[np.int32]) -> IntArray:
+    """``[need, offer]``: bitmask of required kinds not held or expired before the due day."""
     held = np.zeros((len(required), len(valid_until)), dtype=np.int64)
     wanted = int(np.bitwise_or.reduce(required)) if len(required) else 0
     for kind in range(valid_until.shape[1]):
         if wanted >> kind & 1:
             valid = valid_until[None, :, kind] >= due_day[:, None]
             held |= valid.astype(np.int64) << kind
-    return np.asarray((required[:, None] & ~held) == 0)
+    return np.asarray(required[:, None] & ~held, dtype=np.int64)
+
+
+def _certified(required: IntArray, due_day: IntArray,
+               valid_until: npt.NDArray[np.int32]) -> BoolArray:
+    """``[need, offer]``: every required kind is held and still valid on the due day."""
+    return np.asarray(_missing_certificates(required, due_day, valid_until) == 0)
 
 
 def _assemble(pieces: list[tuple[npt.NDArray[Any], ...]], eligible: IntArray,

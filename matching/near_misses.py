@@ -36,7 +36,13 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from matching.candidates import NeedTable, OfferTable, _capacity_use, _check_inputs
+from matching.candidates import (
+    NeedTable,
+    OfferTable,
+    _capacity_use,
+    _check_inputs,
+    _missing_certificates,
+)
 from matching.exceptions import MatchingError
 from matching.graphs import CapabilityGraph
 from matching.result import Result
@@ -180,7 +186,7 @@ def near_misses(offers: OfferTable, needs: NeedTable,
             reachable = np.isfinite(distance)
             # Beyond the need's own maximum (or unreachable) is not the enterprise's to change.
             changeable = reachable & (distance <= needs.max_distance_km[rows, None])
-            missing = _missing(needs.required_certificates[rows], needs.due_day[rows],
+            missing = _missing_certificates(needs.required_certificates[rows], needs.due_day[rows],
                                offers.certificates_valid_until[servers])
             in_radius = distance <= offers.delivery_radius_km[servers]
             travel_days = np.ceil(np.where(np.isfinite(travel), travel, 0.0) / 24.0
@@ -254,18 +260,6 @@ def _lookup(keys: IntArray, quantities: IntArray, wanted: IntArray) -> IntArray:
         return np.zeros(len(wanted), dtype=np.int64)
     at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
     return np.where(keys[at] == wanted, quantities[at], 0)
-
-
-def _missing(required: IntArray, due_day: IntArray,
-             valid_until: npt.NDArray[np.int32]) -> IntArray:
-    """``[need, offer]``: bitmask of required kinds not held or expired before the due day."""
-    held = np.zeros((len(required), len(valid_until)), dtype=np.int64)
-    wanted = int(np.bitwise_or.reduce(required)) if len(required) else 0
-    for kind in range(valid_until.shape[1]):
-        if wanted >> kind & 1:
-            valid = valid_until[None, :, kind] >= due_day[:, None]
-            held |= valid.astype(np.int64) << kind
-    return np.asarray(required[:, None] & ~held, dtype=np.int64)
 
 
 def _near_miss(offers: OfferTable, needs: NeedTable, o: int, d: int, code: int, change: int,
