@@ -26,57 +26,23 @@ so and writes a JSON that records the reason.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
 import time
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from _support import ROOT, machine_info, write_json
+from _support import machine_info, write_json
 from rich.console import Console
 from rich.table import Table
 
-from matching import Demand, Offer, Problem, SolveParams, solve
+from fixtures.gap import gap_dir, gap_problem, published_optima, read_gap_file, unmet_penalty
+from matching import SolveParams, solve
 
-GAP_DIR = Path(os.environ.get("SIMPUL_GAP_DIR")
-               or ROOT.parent / "shared" / "benchmarks" / "gap")
+GAP_DIR = gap_dir()
 SMALL = [f"gap{k}" for k in range(1, 13)]
 LARGE = ["gapa", "gapb", "gapc"]
 IntMatrix = npt.NDArray[np.int64]
-
-
-def read_gap_file(path: Path) -> list[tuple[IntMatrix, IntMatrix, IntMatrix]]:
-    """The instances of one OR-Library gap file (a stream of integers)."""
-    numbers = np.array(path.read_text().split(), dtype=np.int64)
-    count, position, instances = int(numbers[0]), 1, []
-    for _ in range(count):
-        m, n = int(numbers[position]), int(numbers[position + 1])
-        position += 2
-        cost = numbers[position:position + m * n].reshape(m, n)
-        position += m * n
-        use = numbers[position:position + m * n].reshape(m, n)
-        position += m * n
-        capacity = numbers[position:position + m]
-        position += m
-        instances.append((cost, use, capacity))
-    return instances
-
-
-def gap_problem(cost: IntMatrix, use: IntMatrix, capacity: IntMatrix) -> Problem:
-    """A GAP instance as a single-source problem (as in tests/matching/test_gap.py)."""
-    m, n = cost.shape
-    offers = [Offer(f"agent{i}", int(capacity[i])) for i in range(m)]
-    demands = [Demand(f"job{j}", 1, split=False, unmet_penalty=penalty(cost))
-               for j in range(n)]
-    return Problem.from_arrays(offers, demands, np.repeat([o.id for o in offers], n),
-                               np.tile([d.id for d in demands], m), cost.ravel(), use.ravel())
-
-
-def penalty(cost: IntMatrix) -> int:
-    return int(cost.max()) * cost.shape[1] + 1
 
 
 def regret_greedy(cost: IntMatrix, use: IntMatrix, capacity: IntMatrix,
@@ -94,7 +60,7 @@ def regret_greedy(cost: IntMatrix, use: IntMatrix, capacity: IntMatrix,
                 objective += int(cost[i, j])
                 break
         else:
-            objective += penalty(cost)
+            objective += unmet_penalty(cost)
             unassigned += 1
     return objective, unassigned
 
@@ -109,10 +75,9 @@ def greedy(cost: IntMatrix, use: IntMatrix, capacity: IntMatrix) -> tuple[int, i
 
 def optima() -> dict[tuple[str, int], tuple[str, int | None]]:
     """Published minimisation optima; ``None`` where the value is still open (d20200)."""
-    with (GAP_DIR / "gap_optima.csv").open(encoding="utf-8") as table:
-        return {(row["file"].removesuffix(".txt"), int(row["index"])):
-                (row["name"], int(row["min_value"]) if row["min_value"] else None)
-                for row in csv.DictReader(table)}
+    return {(row["file"].removesuffix(".txt"), int(row["index"])):
+            (row["name"], int(row["min_value"]) if row["min_value"] else None)
+            for row in published_optima(GAP_DIR)}
 
 
 def main() -> None:
