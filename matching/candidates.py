@@ -249,18 +249,13 @@ def _capacity_use(factor: FloatArray) -> IntArray:
     return np.ceil(1.0 / factor - _FACTOR_EPSILON).astype(np.int64)
 
 
-def candidate_arcs(offers: OfferTable, needs: NeedTable,
-                   capability: CapabilityGraph | npt.NDArray[np.floating[Any]],
-                   km: FloatArray, hours: FloatArray, transport_rate: IntArray,
-                   source_nodes: IndexArray | None = None) -> CandidateArcs:
-    """Every eligible (offer, need) pair with its landed cost, and why the others are not.
-
-    ``capability``: the graph (category indices follow its ``categories``) or its
-    substitution matrix ``[offer_category, need_category]``. ``km[r, v]``, ``hours[r, v]``:
-    from node ``source_nodes[r]`` to node ``v`` (``source_nodes`` defaults to every node, i.e.
-    square matrices); every park node must be a source. ``transport_rate[c]``: rupiah per
-    offer unit per km for offers of category ``c``.
-    """
+def _prepared(offers: OfferTable, needs: NeedTable,
+              capability: CapabilityGraph | npt.NDArray[np.floating[Any]],
+              km: FloatArray, hours: FloatArray, transport_rate: IntArray,
+              source_nodes: npt.NDArray[Any] | None
+              ) -> tuple[npt.NDArray[np.float64], FloatArray, FloatArray, IntArray, IntArray]:
+    """The inputs as checked arrays: substitution matrix, km, hours, transport rate, and each
+    need's row in the distance matrices (its park node among the sources)."""
     matrix = (capability.substitution_matrix() if isinstance(capability, CapabilityGraph)
               else np.asarray(capability, dtype=np.float64))
     km = np.asarray(km, dtype=np.float64)
@@ -279,7 +274,23 @@ def candidate_arcs(offers: OfferTable, needs: NeedTable,
         raise InvalidProblem(f"$.needs[{k}].park_node",
                              f"Park node {needs.park_node[k]} of need '{needs.id[k]}' is not "
                              f"among the sources of the distance matrix.")
+    return matrix, km, hours, rate, need_row
 
+
+def candidate_arcs(offers: OfferTable, needs: NeedTable,
+                   capability: CapabilityGraph | npt.NDArray[np.floating[Any]],
+                   km: FloatArray, hours: FloatArray, transport_rate: IntArray,
+                   source_nodes: IndexArray | None = None) -> CandidateArcs:
+    """Every eligible (offer, need) pair with its landed cost, and why the others are not.
+
+    ``capability``: the graph (category indices follow its ``categories``) or its
+    substitution matrix ``[offer_category, need_category]``. ``km[r, v]``, ``hours[r, v]``:
+    from node ``source_nodes[r]`` to node ``v`` (``source_nodes`` defaults to every node, i.e.
+    square matrices); every park node must be a source. ``transport_rate[c]``: rupiah per
+    offer unit per km for offers of category ``c``.
+    """
+    matrix, km, hours, rate, need_row = _prepared(offers, needs, capability, km, hours,
+                                                  transport_rate, source_nodes)
     n_offers, n_needs = len(offers), len(needs)
     excluded = {reason: np.zeros(n_needs, dtype=np.int64) for reason in EXCLUSION_REASONS}
     eligible = np.zeros(n_needs, dtype=np.int64)

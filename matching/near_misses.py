@@ -40,8 +40,8 @@ from matching.candidates import (
     NeedTable,
     OfferTable,
     _capacity_use,
-    _check_inputs,
     _missing_certificates,
+    _prepared,
 )
 from matching.exceptions import MatchingError
 from matching.graphs import CapabilityGraph
@@ -128,21 +128,9 @@ def near_misses(offers: OfferTable, needs: NeedTable,
     """
     if limit_per_offer < 1:
         raise MatchingError(f"limit_per_offer must be at least 1; got {limit_per_offer}.")
-    matrix = (capability.substitution_matrix() if isinstance(capability, CapabilityGraph)
-              else np.asarray(capability, dtype=np.float64))
-    km = np.asarray(km, dtype=np.float64)
-    hours = np.asarray(hours, dtype=np.float64)
-    rate = np.asarray(transport_rate, dtype=np.int64)
-    _check_inputs(offers, needs, matrix, km, hours, rate)
+    matrix, km, hours, rate, need_row = _prepared(offers, needs, capability, km, hours,
+                                                  transport_rate, source_nodes)
     n_offers, n_needs = len(offers), len(needs)
-    n_nodes = km.shape[1]
-    sources = (np.arange(n_nodes, dtype=np.int64) if source_nodes is None
-               else np.asarray(source_nodes, dtype=np.int64))
-    row_of_node = np.full(n_nodes, -1, dtype=np.int64)
-    row_of_node[sources] = np.arange(len(sources))
-    need_row = row_of_node[needs.park_node]
-    if (need_row < 0).any():
-        raise MatchingError("Every park node must be among the sources of the distance matrix.")
 
     # Allocation per pair, as sorted keys need * n_offers + offer for searchsorted lookups.
     a_offer, a_need, a_quantity = _allocation_matrix(offers, needs, allocation)
