@@ -186,9 +186,16 @@ class Problem:
                     f"$.arcs[{k}]",
                     f"Arc {k} repeats the pair (offer '{self.offers[self.arc_offer[k]].id}', "
                     f"demand '{self.demands[self.arc_demand[k]].id}'); give each pair one arc.")
-        worst = max([0, *(d.unmet_penalty for d in self.demands),
-                     int(self.arc_unit_cost.max()) if n else 0])
-        if worst * max(1, sum(d.quantity for d in self.demands)) >= OBJECTIVE_LIMIT:
+        # Every unit of a demand costs at most its penalty or its dearest arc, so this bounds
+        # every objective the solvers can meet (Python integers: the check cannot overflow).
+        dearest = [d.unmet_penalty for d in self.demands]
+        if n:
+            arc_max = np.zeros(len(self.demands), dtype=np.int64)
+            np.maximum.at(arc_max, self.arc_demand, self.arc_unit_cost)
+            dearest = [max(p, c) for p, c in zip(dearest, arc_max.tolist(), strict=True)]
+        worst = sum(q * c for q, c in zip((d.quantity for d in self.demands), dearest,
+                                          strict=True))
+        if worst >= OBJECTIVE_LIMIT:
             raise InvalidProblem("$", "Costs times quantities exceed the integer range of the "
                                       "solvers (2^62); use smaller units.")
         for name in ("arc_offer", "arc_demand", "arc_unit_cost", "arc_capacity_use"):
