@@ -11,15 +11,33 @@ from matching.candidates import (
     NO_CERTIFICATE,
     NO_PRICE_CEILING,
     CandidateArcs,
+    Exclusions,
     NeedTable,
     OfferTable,
     candidate_arcs,
+    exclusions,
+    price_arcs,
     to_problem,
 )
-from matching.diagnosis import REASONS, diagnose
+from matching.diagnosis import REASONS, diagnose, diagnose_domain
+from matching.duals import Duals, relaxation_duals
 from matching.exceptions import InvalidProblem, MatchingError
 from matching.graphs import LINK_MODES, CapabilityGraph, LogisticsGraph
+from matching.interventions import Intervention as GroupIntervention
+from matching.interventions import (
+    capacity_value_by_group,
+    rank_interventions,
+)
 from matching.io import problem_from_dict, read_problem, result_to_dict, write_result
+from matching.market import (
+    Allocation,
+    Market,
+    MatchParams,
+    MatchResult,
+    MatchStats,
+    default_unmet_penalty,
+    match,
+)
 from matching.near_misses import NEAR_MISS_KINDS, NearMiss, near_misses
 from matching.problem import Arc, Demand, Offer, Problem
 from matching.result import Result, Stats, Unmet
@@ -40,14 +58,21 @@ __all__ = [
     "NO_CERTIFICATE",
     "NO_PRICE_CEILING",
     "REASONS",
+    "Allocation",
     "Arc",
     "CandidateArcs",
     "CapabilityGraph",
     "CapacityValues",
     "Demand",
+    "Duals",
+    "Exclusions",
     "Intervention",
     "InvalidProblem",
     "LogisticsGraph",
+    "Market",
+    "MatchParams",
+    "MatchResult",
+    "MatchStats",
     "MatchingError",
     "NearMiss",
     "NeedTable",
@@ -61,11 +86,17 @@ __all__ = [
     "by_group",
     "candidate_arcs",
     "capacity_values",
+    "default_unmet_penalty",
     "diagnose",
+    "diagnose_domain",
+    "exclusions",
+    "match",
     "near_misses",
+    "price_arcs",
     "problem_from_dict",
     "rank_capacity_interventions",
     "read_problem",
+    "relaxation_duals",
     "result_to_dict",
     "solve",
     "to_problem",

@@ -18,6 +18,21 @@ A demand's unmet units are split in that order: first up to the room on cheap ar
 (``lot_rules``), then up to the room on dear arcs (``over_price_ceiling``), and the rest is
 ``capacity_taken``. The room of an offer is counted for each demand it could serve, since each
 demand's explanation stands on its own.
+
+The domain form (:func:`diagnose_domain`) knows why offers are not candidates
+(:func:`matching.candidates.exclusions`), so it goes further. After ``lot_rules`` and
+``over_price_ceiling`` as above, the rest of a need's unmet units is
+
+* ``capacity_taken`` up to the capacity of its eligible offers that it did not get
+  (Σ ⌊capacity / capacity use⌋ over every eligible offer, minus its allocation): capacity
+  existed and went elsewhere;
+* beyond that, more than every eligible offer together could deliver; those units are split
+  over the rules that excluded offers, in the order they are checked, each up to the capacity
+  it excluded: ``certificate_missing``, ``too_far``, ``too_slow``, ``over_price_ceiling``;
+* ``no_offer_in_category`` for what is left: no offer of the category (or a substitute) has
+  the capacity, whatever the rules.
+
+``no_eligible_offer`` does not occur in the domain form (the exclusions say why instead).
 """
 
 from __future__ import annotations
@@ -25,10 +40,12 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from matching.candidates import EXCLUSION_REASONS, Exclusions
+from matching.exceptions import MatchingError
 from matching.problem import Problem
 from matching.result import Unmet
 
-__all__ = ["EXPLICIT_REASONS", "REASONS", "diagnose"]
+__all__ = ["EXPLICIT_REASONS", "REASONS", "diagnose", "diagnose_domain"]
 
 #: Every reason an unmet unit can carry, in the order they are reported.
 REASONS: tuple[str, ...] = (
@@ -51,6 +68,47 @@ def diagnose(problem: Problem, arc_quantity: npt.NDArray[np.int64],
              unmet: npt.NDArray[np.int64]) -> tuple[Unmet, ...]:
     """The reasons for ``unmet`` (units per demand), given the allocation ``arc_quantity``
     (units per arc of ``problem``). Vectorised over arcs."""
+    columns = _explicit_columns(problem, arc_quantity, unmet)
+    return _unmet(problem, unmet, columns)
+
+
+def diagnose_domain(problem: Problem, arc_quantity: npt.NDArray[np.int64],
+                    unmet: npt.NDArray[np.int64], exclusions: Exclusions
+                    ) -> tuple[Unmet, ...]:
+    """The reasons for ``unmet`` in the domain form (see the module docstring): the demands of
+    ``problem`` are the needs of the tables ``exclusions`` was computed on, in order, and
+    ``exclusions`` covers (at least) every need with unmet units."""
+    columns = _explicit_columns(problem, arc_quantity, unmet)
+    n = len(problem.demands)
+    rest = unmet - columns["lot_rules"] - columns["over_price_ceiling"]
+    allocated = problem.demand_quantity - unmet
+    eligible_units = np.zeros(n, dtype=np.int64)
+    excluded_units = {reason: np.zeros(n, dtype=np.int64) for reason in EXCLUSION_REASONS}
+    known = np.zeros(n, dtype=bool)
+    known[exclusions.need] = True
+    missing = np.flatnonzero((unmet > 0) & ~known)
+    if len(missing):
+        raise MatchingError(f"The exclusions do not cover need {problem.demands[missing[0]].id!r}, "
+                         f"which has unmet units.")
+    eligible_units[exclusions.need] = exclusions.eligible_units
+    for reason in EXCLUSION_REASONS:
+        excluded_units[reason][exclusions.need] = exclusions.units[reason]
+    taken = np.minimum(rest, np.maximum(eligible_units - allocated, 0))
+    rest -= taken
+    domain = {reason: np.zeros(n, dtype=np.int64) for reason in REASONS}
+    domain["capacity_taken"] = taken
+    domain["lot_rules"] = columns["lot_rules"]
+    domain["over_price_ceiling"] += columns["over_price_ceiling"]
+    for reason in ("certificate_missing", "too_far", "too_slow", "over_price_ceiling"):
+        part = np.minimum(rest, excluded_units[reason])
+        domain[reason] += part
+        rest -= part
+    domain["no_offer_in_category"] = rest
+    return _unmet(problem, unmet, domain)
+
+
+def _explicit_columns(problem: Problem, arc_quantity: npt.NDArray[np.int64],
+                      unmet: npt.NDArray[np.int64]) -> dict[str, npt.NDArray[np.int64]]:
     n_offers, n_demands = len(problem.offers), len(problem.demands)
     used = _sum_by(problem.arc_offer, problem.arc_capacity_use * arc_quantity, n_offers)
     left = np.maximum(problem.offer_capacity - used, 0)
@@ -65,8 +123,12 @@ def diagnose(problem: Problem, arc_quantity: npt.NDArray[np.int64],
     price = np.where(has_arc, np.minimum(unmet - lot, dear_room), 0)
     taken = np.where(has_arc, unmet - lot - price, 0)
     none = np.where(has_arc, 0, unmet)
-    columns = {"no_eligible_offer": none, "lot_rules": lot, "over_price_ceiling": price,
-               "capacity_taken": taken}
+    return {"no_eligible_offer": none, "lot_rules": lot, "over_price_ceiling": price,
+            "capacity_taken": taken}
+
+
+def _unmet(problem: Problem, unmet: npt.NDArray[np.int64],
+           columns: dict[str, npt.NDArray[np.int64]]) -> tuple[Unmet, ...]:
     answer = []
     for d in np.flatnonzero(unmet > 0).tolist():
         reasons = {r: int(columns[r][d]) for r in REASONS

@@ -40,8 +40,10 @@ from matching.candidates import (
     NeedTable,
     OfferTable,
     _capacity_use,
+    _groups,
     _missing_certificates,
     _prepared,
+    _row_chunks,
 )
 from matching.exceptions import MatchingError
 from matching.graphs import CapabilityGraph
@@ -64,7 +66,6 @@ _CODES: tuple[tuple[NearMissKind, str], ...] = (
     ("price", "over_price_ceiling"), ("certificate", "certificate_missing"),
     ("radius", "too_far"), ("lead_time", "too_slow"), ("price", "lost_on_cost"),
     ("capacity", "capacity_full"))
-_CHUNK_CELLS = 1 << 20
 #: LP round-off on a marginal cost (rupiah): "below 1530.0000001" means below 1530.
 _DUAL_TOLERANCE = 1e-6
 
@@ -113,7 +114,7 @@ def _allocation_matrix(offers: OfferTable, needs: NeedTable,
 
 def near_misses(offers: OfferTable, needs: NeedTable,
                 capability: CapabilityGraph | npt.NDArray[np.floating[Any]],
-                km: FloatArray, hours: FloatArray, transport_rate: IntArray,
+                km: FloatArray, hours: FloatArray, transport_rate: npt.ArrayLike,
                 allocation: Result | Iterable[tuple[str, str, int]], *,
                 values: CapacityValues | None = None, source_nodes: npt.NDArray[Any] | None = None,
                 limit_per_offer: int = 5) -> list[NearMiss]:
@@ -128,8 +129,7 @@ def near_misses(offers: OfferTable, needs: NeedTable,
     """
     if limit_per_offer < 1:
         raise MatchingError(f"limit_per_offer must be at least 1; got {limit_per_offer}.")
-    matrix, km, hours, rate, need_row = _prepared(offers, needs, capability, km, hours,
-                                                  transport_rate, source_nodes)
+    inputs = _prepared(offers, needs, capability, km, hours, transport_rate, source_nodes)
     n_offers, n_needs = len(offers), len(needs)
 
     # Allocation per pair, as sorted keys need * n_offers + offer for searchsorted lookups.
@@ -138,7 +138,7 @@ def near_misses(offers: OfferTable, needs: NeedTable,
     pair_key, inverse = np.unique(key, return_inverse=True)
     pair_quantity = np.bincount(inverse, weights=a_quantity,
                                 minlength=len(pair_key)).astype(np.int64)
-    a_use = (_capacity_use(matrix[offers.category[a_offer], needs.category[a_need]])
+    a_use = (_capacity_use(inputs.matrix[offers.category[a_offer], needs.category[a_need]])
              if len(a_offer) else np.zeros(0, dtype=np.int64))
     used = np.bincount(a_offer, weights=a_use * a_quantity, minlength=n_offers).astype(np.int64)
     spare = offers.capacity - used
@@ -154,62 +154,47 @@ def near_misses(offers: OfferTable, needs: NeedTable,
         partly = unmet > 0
         marginal[partly] = needs.unmet_penalty[partly]
 
-    days_left = needs.due_day - needs.today
-    offer_rate = rate[offers.category] if n_offers else np.zeros(0, np.int64)
     found: list[tuple[npt.NDArray[Any], ...]] = []
-    for category in np.unique(needs.category):
-        group = np.flatnonzero(needs.category == category)
-        factor_of_offer = matrix[offers.category, category]
-        servers = np.flatnonzero(factor_of_offer > 0)
+    for group in _groups(inputs):
+        servers = group.servers
         if len(servers) == 0:
             continue
-        use = _capacity_use(factor_of_offer[servers])
-        price = offers.unit_price[servers]
-        lead = offers.lead_time_days[servers]
-        step = max(1, _CHUNK_CELLS // len(servers))
-        for start in range(0, len(group), step):
-            rows = group[start:start + step]
-            distance = km[need_row[rows]][:, offers.node[servers]]
-            travel = hours[need_row[rows]][:, offers.node[servers]]
-            reachable = np.isfinite(distance)
+        for rows in _row_chunks(group.rows, len(servers)):
             # Beyond the need's own maximum (or unreachable) is not the enterprise's to change.
-            changeable = reachable & (distance <= needs.max_distance_km[rows, None])
-            missing = _missing_certificates(needs.required_certificates[rows], needs.due_day[rows],
-                               offers.certificates_valid_until[servers])
-            in_radius = distance <= offers.delivery_radius_km[servers]
-            travel_days = np.ceil(np.where(np.isfinite(travel), travel, 0.0) / 24.0
-                                  ).astype(np.int64)
-            late = lead + travel_days - days_left[rows, None]
-            transport = np.rint(offer_rate[servers] * np.where(reachable, distance, 0.0)
-                                ).astype(np.int64)
-            landed = use * (price + transport)
+            changeable = group.reachable & (group.distance <= needs.max_distance_km[rows, None])
+            missing = _missing_certificates(needs.required_certificates[rows],
+                                            needs.due_day[rows],
+                                            offers.certificates_valid_until[servers])
+            late = group.late_base[None, :] - inputs.days_left[rows, None]
             ceiling = needs.max_unit_price[rows, None]
-            fails = np.stack([landed > ceiling, missing != 0, ~in_radius, late > 0])
+            fails = np.stack([group.landed > ceiling, missing != 0,
+                              np.broadcast_to(~group.in_radius & group.reachable, late.shape),
+                              late > 0])
             n_failing = fails.sum(axis=0)
             code = np.where(n_failing == 1, np.argmax(fails, axis=0), -1)
             code[~changeable] = -1
             # The change each failing rule asks for; -1 where it cannot be made.
-            fit_price = np.maximum(ceiling, 0) // use - transport
+            fit_price = np.maximum(ceiling, 0) // group.use - group.transport
             change = np.select([code == _CEILING, code == _SLOW], [fit_price, late], 0)
             code[(code == _CEILING) & (fit_price < 0)] = -1
+            lead = offers.lead_time_days[servers]
             code[(code == _SLOW) & (late > lead)] = -1
 
             eligible = changeable & (n_failing == 0)
             r, c = np.nonzero(eligible)
             if len(r):
                 d, o = rows[r], servers[c]
-                won = _lookup(pair_key, pair_quantity, d * n_offers + o)
+                won = _lookup(pair_key, pair_quantity, d.astype(np.int64) * n_offers + o)
                 lost = won < needs.quantity[d]
-                keep = 100 - np.where(offers.kabupaten[o] == needs.kabupaten[d],
-                                      needs.local_discount_percent[d], 0)
-                solver_cost = landed[r, c] * keep // 100
+                keep = group.keep_percent[c]
+                solver_cost = group.cost[c]
                 m = marginal[d]
-                full = spare[o] < use[c]
+                full = spare[o] < group.use[c]
                 # Largest landed cost L with ⌊L·keep/100⌋ ≤ ⌈m⌉ − 1, then the unit price.
                 m = m - _DUAL_TOLERANCE
                 target = np.ceil(np.nan_to_num(m, nan=0.0)).astype(np.int64) - 1
                 max_landed = (-(-100 * (target + 1) // np.maximum(keep, 1))) - 1
-                beat_price = max_landed // use[c] - transport[r, c]
+                beat_price = max_landed // group.use[c] - group.transport[c]
                 with np.errstate(invalid="ignore"):
                     cheaper = solver_cost < m
                     # At its marginal cost it is the marginal source: a lower price wins nothing.
@@ -219,16 +204,16 @@ def near_misses(offers: OfferTable, needs: NeedTable,
                 is_cost = (lost & ~full & dearer & (keep > 0) & (beat_price >= 0)
                            & (values is not None))
                 code[r[is_full], c[is_full]] = _FULL
-                change[r[is_full], c[is_full]] = displace[is_full] * use[c][is_full]
+                change[r[is_full], c[is_full]] = displace[is_full] * group.use[c][is_full]
                 code[r[is_cost], c[is_cost]] = _COST
                 change[r[is_cost], c[is_cost]] = beat_price[is_cost]
 
             r, c = np.nonzero(code >= 0)
             if len(r):
                 d, o = rows[r], servers[c]
-                found.append((o, d, code[r, c], change[r, c], missing[r, c], distance[r, c],
-                              needs.quantity[d] * landed[r, c],
-                              _lookup(pair_key, pair_quantity, d * n_offers + o)))
+                found.append((o, d, code[r, c], change[r, c], missing[r, c],
+                              group.distance[c], needs.quantity[d] * group.landed[c],
+                              _lookup(pair_key, pair_quantity, d.astype(np.int64) * n_offers + o)))
     if not found:
         return []
     o, d, code, change, missing, distance, at_stake, won = (np.concatenate(column)

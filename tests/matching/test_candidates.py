@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import numpy as np
@@ -20,8 +19,11 @@ from matching.candidates import (
     NeedTable,
     OfferTable,
     candidate_arcs,
+    price_arcs,
     to_problem,
 )
+from matching.candidates import exclusions as excluded_offers
+from matching.duals import relaxation_duals
 from matching.exceptions import InvalidProblem
 from matching.graphs import CapabilityGraph, LogisticsGraph
 
@@ -292,9 +294,7 @@ def test_vectorised_run_matches_a_naive_double_loop() -> None:
         local_discount_percent=rng.integers(0, 20, n_needs))
     rate = rng.integers(0, 50, n_categories)
 
-    started = time.perf_counter()
     arcs = candidate_arcs(offers, needs, capability, km, hours, rate)
-    seconds = time.perf_counter() - started
 
     expected = naive_candidates(offers, needs, capability.substitution_matrix(), km, hours, rate)
     got = list(zip(arcs.offer.tolist(), arcs.need.tolist(), arcs.landed_unit_cost.tolist(),
@@ -303,4 +303,82 @@ def test_vectorised_run_matches_a_naive_double_loop() -> None:
     assert sorted(got) == sorted(expected)
     assert len(got) > 1000
     assert (arcs.eligible + sum(arcs.excluded.values()) == n_offers).all()
-    assert seconds < 2.0
+
+    # The exclusions of a few needs, counted on their own, agree with the whole build.
+    rows = np.array([0, 7, 150, 199])
+    found = excluded_offers(offers, needs, capability, km, hours, rate, rows)
+    assert found.eligible.tolist() == arcs.eligible[rows].tolist()
+    for reason in EXCLUSION_REASONS:
+        assert found.count[reason].tolist() == arcs.excluded[reason][rows].tolist()
+
+    # A budget keeps a subset of the pairs, with the same costs.
+    budget = candidate_arcs(offers, needs, capability, km, hours, rate, cover=1.0,
+                            min_per_need=2)
+    kept = list(zip(budget.offer.tolist(), budget.need.tolist(),
+                    budget.unit_cost.tolist(), strict=True))
+    assert set(kept) <= {(o, d, c) for o, d, _, c, _ in got}
+    assert len(kept) < len(got)
+
+
+# --- budgets, exclusions in capacity, pricing ----------------------------------------------
+
+
+def test_budget_keeps_the_cheapest_and_the_needs_stretch() -> None:
+    """min_per_need=1 keeps the cheapest; the staircase gives the second need of the same
+    park and category the next caterers rather than the same one."""
+    offers = make_offers({"unit_price": 900, "capacity": 10}, {"unit_price": 1000,
+                                                               "capacity": 10},
+                         {"unit_price": 1100, "capacity": 10})
+    needs = make_needs({"quantity": 10}, {"quantity": 10})
+    arcs = candidate_arcs(offers, needs, CAPABILITY, KM, HOURS, RATE, cover=1.0,
+                          min_per_need=1)
+    pairs = set(zip(arcs.need.tolist(), arcs.offer.tolist(), strict=True))
+    assert pairs == {(0, 0), (1, 0), (1, 1)}
+
+
+def test_budget_with_ample_cover_keeps_every_pair() -> None:
+    """A cover larger than all capacity keeps every eligible pair."""
+    offers = make_offers({}, {"unit_price": 1200}, {"category": AMDK})
+    full = candidates(offers, make_needs({}))
+    budget = candidate_arcs(offers, make_needs({}), CAPABILITY, KM, HOURS, RATE, cover=100.0)
+    assert budget.offer.tolist() == full.offer.tolist()
+    assert budget.eligible is None
+    assert budget.excluded is None
+
+
+def test_exclusions_count_capacity_in_need_units() -> None:
+    """A kue caterer of 100 serves boxed meals at capacity use 2: 50 need units; excluded for a
+    missing Halal, they count under certificate_missing."""
+    offers = make_offers({"category": KUE_KOTAK}, {"capacity": 30})
+    needs = make_needs({"required_certificates": 1 << HALAL})
+    found = excluded_offers(offers, needs, CAPABILITY, KM, HOURS, RATE, np.array([0]))
+    assert found.units["certificate_missing"].tolist() == [80]
+    assert found.count["certificate_missing"].tolist() == [2]
+    assert found.eligible_units.tolist() == [0]
+
+
+def test_pricing_finds_a_pair_that_lowers_the_lp_and_no_more() -> None:
+    """Left with only the dear caterer, the LP's marginal cost is its cost; the cheaper one
+    prices out. With both present, nothing does."""
+    offers = make_offers({"unit_price": 1500}, {"unit_price": 1000})
+    needs = make_needs({})
+    full = candidates(offers, needs)
+    problem = to_problem(_only(full, offer=0), offers, needs)
+    duals = relaxation_duals(problem)
+    value = np.zeros(len(offers))
+    priced = price_arcs(offers, needs, CAPABILITY, KM, HOURS, RATE, duals.demand_cost,
+                        value, duals.demand_unmet, cover=1.0)
+    assert priced.arcs.offer.tolist() == [1]
+    assert priced.least.tolist() == [1530.0]
+    everything = relaxation_duals(to_problem(full, offers, needs))
+    again = price_arcs(offers, needs, CAPABILITY, KM, HOURS, RATE, everything.demand_cost,
+                       value, everything.demand_unmet, cover=1.0)
+    assert len(again.arcs) == 0
+
+
+def _only(arcs: CandidateArcs, offer: int) -> CandidateArcs:
+    keep = arcs.offer == offer
+    return CandidateArcs(offer=arcs.offer[keep], need=arcs.need[keep],
+                         landed_unit_cost=arcs.landed_unit_cost[keep],
+                         unit_cost=arcs.unit_cost[keep], capacity_use=arcs.capacity_use[keep],
+                         km=arcs.km[keep], eligible=None, excluded=None)
