@@ -28,7 +28,14 @@ from matching.interventions import (
     capacity_value_by_group,
     rank_interventions,
 )
-from matching.io import problem_from_dict, read_problem, result_to_dict, write_result
+from matching.io import (
+    market_from_dict,
+    match_to_dict,
+    problem_from_dict,
+    read_problem,
+    result_to_dict,
+    write_result,
+)
 from matching.market import (
     Allocation,
     Market,
@@ -92,7 +99,9 @@ __all__ = [
     "diagnose",
     "diagnose_domain",
     "exclusions",
+    "market_from_dict",
     "match",
+    "match_to_dict",
     "near_misses",
     "price_arcs",
     "problem_from_dict",

@@ -7,9 +7,20 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
-from matching import InvalidProblem, problem_from_dict, read_problem, result_to_dict, solve
+from matching import (
+    InvalidProblem,
+    Market,
+    market_from_dict,
+    match,
+    match_to_dict,
+    problem_from_dict,
+    read_problem,
+    result_to_dict,
+    solve,
+)
 from matching.io import write_result
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "problem.schema.json"
@@ -127,13 +138,13 @@ def _check(value: Any, schema: dict[str, Any]) -> None:
 
 
 def test_example_matches_the_schema() -> None:
-    """The documented example satisfies docs/problem.schema.json."""
-    _check(EXAMPLE, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    """The documented example satisfies the explicit form of docs/problem.schema.json."""
+    _check(EXAMPLE, json.loads(SCHEMA.read_text(encoding="utf-8"))["$defs"]["explicit"])
 
 
 def test_schema_required_fields_match_the_reader() -> None:
     """Fields the schema requires are exactly those whose absence the reader refuses."""
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))["$defs"]["explicit"]
     assert set(schema["required"]) == {"offers", "demands", "arcs"}
     for section in ("offers", "demands", "arcs"):
         item_schema = schema["properties"][section]["items"]
@@ -144,3 +155,99 @@ def test_schema_required_fields_match_the_reader() -> None:
                     problem_from_dict(data)
             else:
                 problem_from_dict(data)
+
+
+# --- the domain form -----------------------------------------------------------------------
+
+DOMAIN_EXAMPLE_FILE = SCHEMA.parent / "examples" / "domain-problem.json"
+DOMAIN: dict[str, Any] = json.loads(DOMAIN_EXAMPLE_FILE.read_text(encoding="utf-8"))
+
+
+def _domain_with(change: str, value: Any) -> dict[str, Any]:
+    """DOMAIN with one value changed (dotted path; ``value=...`` deletes it if present)."""
+    data = copy.deepcopy(DOMAIN)
+    *parents, last = change.split(".")
+    target: Any = data
+    for key in parents:
+        target = target[int(key)] if key.isdigit() else target[key]
+    if value is ...:
+        target.pop(last, None)
+    else:
+        target[last] = value
+    return data
+
+
+def test_both_documented_examples_satisfy_the_schema() -> None:
+    """The explicit example and docs/examples/domain-problem.json validate against
+    docs/problem.schema.json (JSON Schema 2020-12), each against exactly one form."""
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.validate(EXAMPLE)
+    validator.validate(DOMAIN)
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate({**EXAMPLE, "needs": []})
+
+
+def test_domain_example_reads_as_a_market_and_matches() -> None:
+    """The domain example: the Bahodopi caterer (local, Halal and hygiene) and the Palu one
+    serve IMIP's canteen; the Bungku caterer has no hygiene certificate."""
+    market = read_problem(DOMAIN_EXAMPLE_FILE)
+    assert isinstance(market, Market)
+    content = match_to_dict(match(market))
+    assert [(a["offer"], a["quantity"], a["local"]) for a in content["allocations"]] == [
+        ("katering-bahodopi", 6000, True), ("katering-palu", 5000, False)]
+    assert content["unmet"] == [
+        {"demand": "imip-kantin-blok-a", "quantity": 1000,
+         "reasons": {"certificate_missing": 1000}},
+        {"demand": "imip-snack-shift-malam", "quantity": 20000,
+         "reasons": {"no_offer_in_category": 20000}}]
+    assert content["stats"]["candidates_complete"] is True
+
+
+@pytest.mark.parametrize(("change", "value", "path"), [
+    ("offers.0.category", "nasi-goreng", "$.offers[0].category"),
+    ("offers.1.place", "mars", "$.offers[1].place"),
+    ("needs.0.park", "mars", "$.needs[0].park"),
+    ("needs.0.due_date", "8 Desember", "$.needs[0].due_date"),
+    ("needs.0.quantity", -5, "$.needs[0].quantity"),
+    ("needs.0.quantity", ..., "$.needs[0].quantity"),
+    ("offers.0.capacity", 2.5, "$.offers[0].capacity"),
+    ("offers.0.certificates.0.valid_until", "2027-13-01",
+     "$.offers[0].certificates[0].valid_until"),
+    ("offers.0.certificates.0.kind", "", "$.offers[0].certificates[0].kind"),
+    ("needs.0.required_certificates", ["HALAL", 7], "$.needs[0].required_certificates[1]"),
+    ("links.0.mode", "air", "$.links[0].mode"),
+    ("links.0.from", "mars", "$.links[0]"),
+    ("needs.0.colour", "red", "$.needs[0].colour"),
+    ("today", ..., "$.today"),
+    ("places", "fatufia", "$.places"),
+])
+def test_bad_domain_input_names_its_json_path(change: str, value: Any, path: str) -> None:
+    """Unknown categories and places, bad dates, negatives, wrong types: the path is named."""
+    with pytest.raises(InvalidProblem) as caught:
+        market_from_dict(_domain_with(change, value))
+    assert caught.value.path == path
+
+
+def test_duplicate_offer_id_in_the_domain_form_is_named() -> None:
+    """Two offers with one id: the second is named."""
+    data = copy.deepcopy(DOMAIN)
+    data["offers"][1]["id"] = data["offers"][0]["id"]
+    with pytest.raises(InvalidProblem) as caught:
+        market_from_dict(data)
+    assert caught.value.path == "$.offers[1].id"
+
+
+def test_domain_schema_required_fields_match_the_reader() -> None:
+    """Fields the domain schema requires are exactly those whose absence the reader refuses."""
+    domain = json.loads(SCHEMA.read_text(encoding="utf-8"))["$defs"]["domain"]
+    for section in ("offers", "needs", "categories", "links"):
+        item_schema = domain["properties"][section]["items"]
+        for field in item_schema["properties"]:
+            data = _domain_with(f"{section}.0.{field}", ...)
+            if field in item_schema["required"]:
+                with pytest.raises(InvalidProblem, match="Missing required field"):
+                    market_from_dict(data)
+            else:
+                market_from_dict(data)
