@@ -298,6 +298,10 @@ class Park(Base):
     """An industrial park (kawasan industri) that buys: IMIP, IHIP, ..."""
 
     __tablename__ = "park"
+    __table_args__ = (
+        CheckConstraint("local_preference_percent >= 0 AND local_preference_percent <= 100",
+                        name="local_preference_percent_range"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -307,6 +311,11 @@ class Park(Base):
     gate_latitude: Mapped[float] = mapped_column(Float)
     gate_longitude: Mapped[float] = mapped_column(Float)
     workers: Mapped[int | None] = mapped_column(Integer)
+    #: The park's local-preference policy: an offer from the park's own kabupaten enters the
+    #: allocation at this many percent below its landed cost (a weight in the optimisation,
+    #: not a change of price); 0 for none.
+    local_preference_percent: Mapped[int] = mapped_column(Integer, default=0,
+                                                          server_default="0")
 
     region: Mapped[Region] = relationship()
     needs: Mapped[list[Need]] = relationship(back_populates="park")

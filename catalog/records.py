@@ -56,6 +56,8 @@ class ParkRecord:
     gate_latitude: float
     gate_longitude: float
     workers: int | None = None
+    #: Percent below landed cost at which offers from the park's kabupaten are weighed.
+    local_preference_percent: int = 0
 
 
 @dataclass(frozen=True, slots=True)

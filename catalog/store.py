@@ -259,7 +259,8 @@ def load_parks(records: Sequence[ParkRecord], *, session: Session) -> int:
         values = {"name": record.name, "operator": record.operator,
                   "region_id": ids[record.region_bps_code],
                   "gate_latitude": record.gate_latitude,
-                  "gate_longitude": record.gate_longitude, "workers": record.workers}
+                  "gate_longitude": record.gate_longitude, "workers": record.workers,
+                  "local_preference_percent": record.local_preference_percent}
         if record.code in existing:
             session.execute(update(Park).where(Park.id == existing[record.code]).values(**values))
         else:
