@@ -38,12 +38,15 @@ from catalog.models import (
     CERTIFICATE_KINDS,
     PERIODS,
     Category,
+    CategoryRelation,
     Certificate,
     Enterprise,
+    LogisticsLink,
     Need,
     NeedCertificate,
     Offer,
     Park,
+    Region,
 )
 
 __all__ = [
@@ -53,10 +56,12 @@ __all__ = [
     "UNCATEGORISED",
     "NeedArrays",
     "OfferArrays",
+    "Reference",
     "certificate_bit",
     "epoch_day",
     "load_need_arrays",
     "load_offer_arrays",
+    "load_reference",
 ]
 
 Int8Array = npt.NDArray[np.int8]
@@ -483,3 +488,86 @@ def _required_certificates(session: Session, need_ids: Int64Array, chunk_size: i
         known = need_ids[position] == ids
         np.bitwise_or.at(mask, position[known], bits[known])
     return mask
+
+
+# --- reference data ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Reference:
+    """What a match run needs besides offers and needs, as plain data.
+
+    ``category_codes`` are every category code, sorted (the order the category indices of
+    :class:`OfferArrays` and :class:`NeedArrays` refer to), with each one's canonical unit in
+    ``category_units``. ``substitutes`` are ``(offer category, need category, factor)``,
+    ``related`` are pairs. Regions are columns in region-id order (``region_parent`` is -1 for
+    a province); links are ``(from region id, to region id, mode, km, hours)``; parks are
+    columns in park-id order.
+    """
+
+    category_codes: tuple[str, ...]
+    category_units: tuple[str, ...]
+    substitutes: tuple[tuple[str, str, float], ...]
+    related: tuple[tuple[str, str], ...]
+    region_id: Int32Array
+    region_parent: Int32Array
+    region_level: tuple[str, ...]
+    region_code: tuple[str, ...]
+    region_name: tuple[str, ...]
+    links: tuple[tuple[int, int, str, float, float], ...]
+    park_id: Int32Array
+    park_code: tuple[str, ...]
+    park_region: Int32Array
+    park_local_preference: Int32Array
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+    def ancestor(self, region_ids: npt.ArrayLike, level: str) -> Int32Array:
+        """Per region id, the id of its ancestor (or itself) at ``level`` (``regency``,
+        ``province``), -1 where there is none; each distinct id is looked up once."""
+        parent = dict(zip(self.region_id.tolist(), self.region_parent.tolist(), strict=True))
+        levels = dict(zip(self.region_id.tolist(), self.region_level, strict=True))
+        unique, inverse = np.unique(np.asarray(region_ids, dtype=np.int64),
+                                    return_inverse=True)
+        found = []
+        for region in unique.tolist():
+            while region != -1 and levels.get(region) != level:
+                region = parent.get(region, -1)
+            found.append(region)
+        return np.array(found, dtype=np.int32)[inverse.ravel()]
+
+
+def load_reference(*, session: Session) -> Reference:
+    """Categories, the capability graph, regions, logistics links and parks, in one read
+    (the caller's transaction; nothing is written)."""
+    categories = session.execute(select(Category.code, Category.unit)
+                                 .order_by(Category.code)).all()
+    relations = session.execute(
+        select(CategoryRelation.source_code, CategoryRelation.target_code,
+               _plain(CategoryRelation.kind), CategoryRelation.factor)
+        .order_by(CategoryRelation.source_code, CategoryRelation.target_code)).all()
+    regions = session.execute(select(Region.id, Region.parent_id, _plain(Region.level),
+                                     Region.bps_code, Region.name).order_by(Region.id)).all()
+    links = session.execute(select(LogisticsLink.from_region_id, LogisticsLink.to_region_id,
+                                   _plain(LogisticsLink.mode), LogisticsLink.km,
+                                   LogisticsLink.hours).order_by(LogisticsLink.id)).all()
+    parks = session.execute(select(Park.id, Park.code, Park.region_id,
+                                   Park.local_preference_percent).order_by(Park.id)).all()
+    return Reference(
+        category_codes=tuple(code for code, _ in categories),
+        category_units=tuple(unit for _, unit in categories),
+        substitutes=tuple((a, b, float(f)) for a, b, kind, f in relations
+                          if kind == "substitutes" and f is not None),
+        related=tuple((a, b) for a, b, kind, _ in relations if kind == "related"),
+        region_id=np.array([r[0] for r in regions], dtype=np.int32),
+        region_parent=np.array([-1 if r[1] is None else r[1] for r in regions], dtype=np.int32),
+        region_level=tuple(r[2] for r in regions),
+        region_code=tuple(r[3] for r in regions),
+        region_name=tuple(r[4] for r in regions),
+        links=tuple((int(a), int(b), mode, float(km), float(h)) for a, b, mode, km, h in links),
+        park_id=np.array([p[0] for p in parks], dtype=np.int32),
+        park_code=tuple(p[1] for p in parks),
+        park_region=np.array([p[2] for p in parks], dtype=np.int32),
+        park_local_preference=np.array([p[3] for p in parks], dtype=np.int32),
+    )
