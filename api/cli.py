@@ -172,6 +172,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alternatives": ("Alternatif", "Alternatives"),
     "bad_problem": ("{file}: masalah tidak valid di {path}: {message}",
                     "{file}: the problem is not valid at {path}: {message}"),
+    "written": ("Ditulis: {file}", "Written: {file}"),
+    "match_summary": ("Hasil pencocokan ({days} hari)", "Match result ({days} days)"),
+    "demand_units": ("unit dibutuhkan", "units needed"),
+    "served_units": ("unit dilayani IKM", "units served by IKM"),
+    "local_units": ("unit dari IKM sekabupaten", "units from IKM in the same kabupaten"),
+    "landed_cost": ("biaya sampai di kawasan", "landed cost"),
+    "unmet_units": ("unit belum terlayani", "units unmet"),
+    "unmet_by_reason": ("Unit belum terlayani menurut sebab", "Unmet units by reason"),
+    "reason": ("Sebab", "Reason"),
+    "reason_no_offer_in_category": ("tidak ada IKM di kategori ini (cukup kapasitas)",
+                                    "no IKM in the category (with the capacity)"),
+    "reason_certificate_missing": ("sertifikat tidak ada atau kedaluwarsa",
+                                   "certificate missing or expired"),
+    "reason_too_far": ("terlalu jauh", "too far"),
+    "reason_too_slow": ("tidak sempat sebelum tenggat", "too slow for the due date"),
+    "reason_over_price_ceiling": ("di atas harga maksimal", "over the price ceiling"),
+    "reason_capacity_taken": ("kapasitas terpakai kebutuhan lain",
+                              "capacity taken by other needs"),
+    "reason_lot_rules": ("aturan lot, pemasok tunggal atau batas pemasok",
+                         "lot, single-source or supplier-limit rules"),
+    "reason_no_eligible_offer": ("tidak ada penawaran yang memenuhi",
+                                 "no eligible offer"),
     "solved": ("{status}: objektif {objective}; {allocated} unit dialokasikan, {unmet} unit "
                "tidak terpenuhi. Hasil ditulis ke {file}.",
                "{status}: objective {objective}; {allocated} units allocated, {unmet} units "
@@ -811,9 +833,19 @@ def solve_problem(
                                      help="Batas waktu (detik). / Time limit (seconds)."),
     seed: int = typer.Option(0, "--seed", help="Benih acak. / Random seed."),
 ) -> None:
-    """Alokasikan kebutuhan ke penawaran dari file masalah.
-    / Allocate demands to offers from a problem file."""
-    from matching import InvalidProblem, SolveParams, read_problem, result_to_dict, solve
+    """Alokasikan kebutuhan ke penawaran dari file masalah (bentuk eksplisit atau domain).
+    / Allocate demands to offers from a problem file (explicit or domain form)."""
+    from matching import (
+        InvalidProblem,
+        Market,
+        MatchParams,
+        SolveParams,
+        match,
+        match_to_dict,
+        read_problem,
+        result_to_dict,
+        solve,
+    )
 
     state = _state(ctx)
     with _reported(state):
@@ -822,8 +854,14 @@ def solve_problem(
         except InvalidProblem as error:
             state.fail(state.say("bad_problem", file=str(problem_file), path=error.path,
                                  message=error.message), 2)
-        result = solve(problem, SolveParams(time_limit_s=time_limit), seed=seed)
-        text = json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n"
+        params = SolveParams(time_limit_s=time_limit)
+        if isinstance(problem, Market):
+            matched = match(problem, MatchParams(solve=params), seed=seed)
+            result, content = matched.result, match_to_dict(matched)
+        else:
+            result = solve(problem, params, seed=seed)
+            content = result_to_dict(result)
+        text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
         if out is None:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -833,6 +871,70 @@ def solve_problem(
             "solved", status=result.status, objective=result.objective,
             allocated=int(result.allocation_quantity.sum()), unmet=result.unmet_quantity(),
             file=str(out))), soft_wrap=True)
+
+
+@app.command("match")
+def match_catalog(
+    ctx: typer.Context,
+    out: Path | None = typer.Option(
+        None, "--out", help="Tulis hasil (JSON) ke file ini. / Write the result (JSON) here."),
+    time_limit: float = typer.Option(30.0, "--time-limit", min=0.001,
+                                     help="Batas waktu solver (detik). / Solver time limit "
+                                          "(seconds)."),
+    seed: int = typer.Option(0, "--seed", help="Benih acak. / Random seed."),
+    horizon_days: int = typer.Option(30, "--horizon-days", min=1,
+                                     help="Hari yang direncanakan. / Days planned."),
+) -> None:
+    """Cocokkan semua kebutuhan terbuka dengan penawaran IKM di basis data.
+    / Match every open need to the IKM offers in the database."""
+    from api.matchrun import run_match
+    from matching import MatchParams, SolveParams
+
+    state = _state(ctx)
+    with _reported(state), _engine(state) as engine, \
+            make_sessionmaker(engine)() as session:
+        run = run_match(session=session, params=MatchParams(
+            solve=SolveParams(time_limit_s=time_limit)), seed=seed, horizon_days=horizon_days)
+        content = run.to_dict()
+        _match_tables(state, run)
+        if out is not None:
+            out.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+            state.err.print(escape(state.say("written", file=str(out))), soft_wrap=True)
+
+
+def _match_tables(state: State, run: Any) -> None:
+    matched = run.matched
+    needs = matched.market.needs
+    served = matched.served
+    local = sum(a.quantity for a in matched.allocations() if a.local)
+    total = int(needs.quantity.sum())
+    table = Table(title=state.say("match_summary", days=run.index.horizon_days))
+    table.add_column(state.say("what"))
+    table.add_column(state.say("count"), justify="right")
+    rows = [
+        ("status", matched.result.status),
+        ("needs", format_count(len(needs), state.lang)),
+        ("demand_units", format_count(total, state.lang)),
+        ("served_units", format_count(int(served.sum()), state.lang)),
+        ("local_units", format_count(local, state.lang)),
+        ("landed_cost", "Rp " + format_count(matched.landed_cost(), state.lang)),
+        ("unmet_units", format_count(total - int(served.sum()), state.lang)),
+    ]
+    for key, value in rows:
+        table.add_row(state.say(key), value)
+    state.out.print(table)
+    reasons: dict[str, int] = {}
+    for unmet in matched.unmet:
+        for reason, quantity in unmet.reasons.items():
+            reasons[reason] = reasons.get(reason, 0) + quantity
+    if reasons:
+        why = Table(title=state.say("unmet_by_reason"))
+        why.add_column(state.say("reason"))
+        why.add_column(state.say("count"), justify="right")
+        for reason, quantity in sorted(reasons.items(), key=lambda item: -item[1]):
+            why.add_row(state.say(f"reason_{reason}"), format_count(quantity, state.lang))
+        state.out.print(why)
 
 
 def main() -> None:
