@@ -62,6 +62,8 @@ __all__ = [
     "load_need_arrays",
     "load_offer_arrays",
     "load_reference",
+    "need_arrays_from_rows",
+    "offer_arrays_from_rows",
 ]
 
 Int8Array = npt.NDArray[np.int8]
@@ -335,6 +337,47 @@ _CERTIFICATE_DTYPES: Final[dict[str, npt.DTypeLike]] = {
 }
 
 
+def _offer_columns(columns: list[tuple[Any, ...]], category_index: dict[str | None, int]
+                   ) -> dict[str, npt.NDArray[Any]]:
+    (ids, enterprises, categories, districts, latitudes, longitudes, capacities, prices,
+     min_orders, lead_times, radii, periods) = columns
+    return {
+        "offer_id": np.array(ids, dtype=np.int64),
+        "enterprise_id": np.array(enterprises, dtype=np.int64),
+        "category": _lookup(categories, category_index, np.int32),
+        "district_id": np.array(districts, dtype=np.int32),
+        "latitude": np.array(latitudes, dtype=np.float64),
+        "longitude": np.array(longitudes, dtype=np.float64),
+        "capacity": np.array(capacities, dtype=np.int64),
+        "unit_price_idr": np.array(prices, dtype=np.int64),
+        "min_order": np.array(min_orders, dtype=np.int64),
+        "lead_time_days": np.array(lead_times, dtype=np.int32),
+        "delivery_radius_km": np.array(radii, dtype=np.int32),
+        "period": _lookup(periods, _PERIOD_INDEX, np.int8),
+    }
+
+
+def _certificate_columns(columns: list[tuple[Any, ...]]) -> dict[str, npt.NDArray[Any]]:
+    enterprises, kinds, valid_until = columns
+    return {
+        "enterprise_id": np.array(enterprises, dtype=np.int64),
+        "kind": _lookup(kinds, _KIND_INDEX, np.int8),
+        "valid_until": _days(valid_until, NEVER_EXPIRES),
+    }
+
+
+def _offer_arrays(category_codes: tuple[str, ...], offers: dict[str, npt.NDArray[Any]],
+                  certificates: dict[str, npt.NDArray[Any]]) -> OfferArrays:
+    enterprise_ids, enterprise_index = np.unique(offers["enterprise_id"], return_inverse=True)
+    return OfferArrays(
+        category_codes=category_codes,
+        enterprise_index=enterprise_index.astype(np.int32).reshape(-1),
+        enterprise_ids=enterprise_ids.astype(np.int64),
+        **offers,
+        **_by_enterprise(certificates, enterprise_ids.astype(np.int64)),
+    )
+
+
 def load_offer_arrays(*, session: Session, active_only: bool = True,
                       chunk_size: int = 100_000) -> OfferArrays:
     """The offers (only active ones unless ``active_only`` is false) with their enterprises'
@@ -353,54 +396,37 @@ def load_offer_arrays(*, session: Session, active_only: bool = True,
     )
     if active_only:
         statement = statement.where(Offer.active)
-
-    def convert(columns: list[tuple[Any, ...]]) -> dict[str, npt.NDArray[Any]]:
-        (ids, enterprises, categories, districts, latitudes, longitudes, capacities, prices,
-         min_orders, lead_times, radii, periods) = columns
-        return {
-            "offer_id": np.array(ids, dtype=np.int64),
-            "enterprise_id": np.array(enterprises, dtype=np.int64),
-            "category": _lookup(categories, category_index, np.int32),
-            "district_id": np.array(districts, dtype=np.int32),
-            "latitude": np.array(latitudes, dtype=np.float64),
-            "longitude": np.array(longitudes, dtype=np.float64),
-            "capacity": np.array(capacities, dtype=np.int64),
-            "unit_price_idr": np.array(prices, dtype=np.int64),
-            "min_order": np.array(min_orders, dtype=np.int64),
-            "lead_time_days": np.array(lead_times, dtype=np.int32),
-            "delivery_radius_km": np.array(radii, dtype=np.int32),
-            "period": _lookup(periods, _PERIOD_INDEX, np.int8),
-        }
-
     offers = _read(session, statement.order_by(Offer.id), _count(session, statement),
-                   chunk_size, _OFFER_DTYPES, convert)
-    enterprise_ids, enterprise_index = np.unique(offers["enterprise_id"], return_inverse=True)
-    certificates = _load_certificates(session, enterprise_ids, chunk_size)
-    return OfferArrays(
-        category_codes=category_codes,
-        enterprise_index=enterprise_index.astype(np.int32).reshape(-1),
-        enterprise_ids=enterprise_ids.astype(np.int64),
-        **offers,
-        **certificates,
-    )
+                   chunk_size, _OFFER_DTYPES,
+                   lambda columns: _offer_columns(columns, category_index))
+    certificates = select(Certificate.enterprise_id, _plain(Certificate.kind),
+                          Certificate.valid_until)
+    rows = _read(session, certificates.order_by(Certificate.enterprise_id, Certificate.id),
+                 _count(session, certificates), chunk_size, _CERTIFICATE_DTYPES,
+                 _certificate_columns)
+    return _offer_arrays(category_codes, offers, rows)
 
 
-def _load_certificates(session: Session, enterprise_ids: Int64Array, chunk_size: int
-                       ) -> dict[str, npt.NDArray[Any]]:
+def offer_arrays_from_rows(category_codes: Sequence[str], offers: Sequence[Sequence[Any]],
+                           certificates: Sequence[Sequence[Any]]) -> OfferArrays:
+    """What :func:`load_offer_arrays` would give for these rows, without a database: ``offers``
+    as ``(id, enterprise id, category code, district id, latitude, longitude, capacity, unit
+    price, minimum order, lead time, delivery radius, period)`` in id order, ``certificates``
+    as ``(enterprise id, kind, valid until or None)`` in enterprise order. For data made
+    elsewhere (generators, benchmarks) in exactly the encoding a match run reads."""
+    codes = tuple(sorted(category_codes))
+    index: dict[str | None, int] = {code: position for position, code in enumerate(codes)}
+    index[None] = UNCATEGORISED
+    empty_offers: list[tuple[Any, ...]] = [()] * 12
+    empty_certificates: list[tuple[Any, ...]] = [()] * 3
+    return _offer_arrays(
+        codes, _offer_columns(list(zip(*offers, strict=True)) or empty_offers, index),
+        _certificate_columns(list(zip(*certificates, strict=True)) or empty_certificates))
+
+
+def _by_enterprise(rows: dict[str, npt.NDArray[Any]], enterprise_ids: Int64Array
+                   ) -> dict[str, npt.NDArray[Any]]:
     """Certificates of ``enterprise_ids`` (sorted), grouped by enterprise in that order."""
-    statement = select(Certificate.enterprise_id, _plain(Certificate.kind),
-                       Certificate.valid_until)
-
-    def convert(columns: list[tuple[Any, ...]]) -> dict[str, npt.NDArray[Any]]:
-        enterprises, kinds, valid_until = columns
-        return {
-            "enterprise_id": np.array(enterprises, dtype=np.int64),
-            "kind": _lookup(kinds, _KIND_INDEX, np.int8),
-            "valid_until": _days(valid_until, NEVER_EXPIRES),
-        }
-
-    rows = _read(session, statement.order_by(Certificate.enterprise_id, Certificate.id),
-                 _count(session, statement), chunk_size, _CERTIFICATE_DTYPES, convert)
     # Certificates of enterprises without a loaded offer are of no use to the engine.
     position = np.searchsorted(enterprise_ids, rows["enterprise_id"])
     position = np.minimum(position, max(len(enterprise_ids) - 1, 0))
@@ -428,6 +454,28 @@ _NEED_DTYPES: Final[dict[str, npt.DTypeLike]] = {
 }
 
 
+def _need_columns(columns: list[tuple[Any, ...]], category_index: dict[str | None, int]
+                  ) -> dict[str, npt.NDArray[Any]]:
+    (ids, parks, regions, latitudes, longitudes, categories, quantities, periods, due,
+     ceilings, split, min_lots, max_suppliers, max_distances) = columns
+    return {
+        "need_id": np.array(ids, dtype=np.int64),
+        "park_id": np.array(parks, dtype=np.int32),
+        "region_id": np.array(regions, dtype=np.int32),
+        "latitude": np.array(latitudes, dtype=np.float64),
+        "longitude": np.array(longitudes, dtype=np.float64),
+        "category": _lookup(categories, category_index, np.int32),
+        "quantity": np.array(quantities, dtype=np.int64),
+        "period": _lookup(periods, _PERIOD_INDEX, np.int8),
+        "due_date": _days(due, 0),
+        "max_unit_price_idr": _or_default(ceilings, NO_CEILING, np.int64),
+        "split_allowed": np.array(split, dtype=np.bool_),
+        "min_lot": np.array(min_lots, dtype=np.int64),
+        "max_suppliers": _or_default(max_suppliers, NO_LIMIT, np.int32),
+        "max_distance_km": _or_default(max_distances, NO_LIMIT, np.int32),
+    }
+
+
 def load_need_arrays(*, session: Session, open_only: bool = True,
                      chunk_size: int = 100_000) -> NeedArrays:
     """The needs (only ``open`` ones unless ``open_only`` is false) with their park's location
@@ -443,51 +491,43 @@ def load_need_arrays(*, session: Session, open_only: bool = True,
     )
     if open_only:
         statement = statement.where(Need.status == "open")
-
-    def convert(columns: list[tuple[Any, ...]]) -> dict[str, npt.NDArray[Any]]:
-        (ids, parks, regions, latitudes, longitudes, categories, quantities, periods, due,
-         ceilings, split, min_lots, max_suppliers, max_distances) = columns
-        return {
-            "need_id": np.array(ids, dtype=np.int64),
-            "park_id": np.array(parks, dtype=np.int32),
-            "region_id": np.array(regions, dtype=np.int32),
-            "latitude": np.array(latitudes, dtype=np.float64),
-            "longitude": np.array(longitudes, dtype=np.float64),
-            "category": _lookup(categories, category_index, np.int32),
-            "quantity": np.array(quantities, dtype=np.int64),
-            "period": _lookup(periods, _PERIOD_INDEX, np.int8),
-            "due_date": _days(due, 0),
-            "max_unit_price_idr": _or_default(ceilings, NO_CEILING, np.int64),
-            "split_allowed": np.array(split, dtype=np.bool_),
-            "min_lot": np.array(min_lots, dtype=np.int64),
-            "max_suppliers": _or_default(max_suppliers, NO_LIMIT, np.int32),
-            "max_distance_km": _or_default(max_distances, NO_LIMIT, np.int32),
-        }
-
     needs = _read(session, statement.order_by(Need.id), _count(session, statement),
-                  chunk_size, _NEED_DTYPES, convert)
-    return NeedArrays(
-        category_codes=category_codes,
-        required_certificates=_required_certificates(session, needs["need_id"], chunk_size),
-        **needs,
-    )
+                  chunk_size, _NEED_DTYPES,
+                  lambda columns: _need_columns(columns, category_index))
+    mask = np.zeros(len(needs["need_id"]), dtype=np.int16)
+    if len(mask):
+        required = select(NeedCertificate.need_id, _plain(NeedCertificate.kind)).order_by(
+            NeedCertificate.need_id)
+        for rows in _stream(session, required, chunk_size):
+            _add_required(mask, needs["need_id"], rows)
+    return NeedArrays(category_codes=category_codes, required_certificates=mask, **needs)
 
 
-def _required_certificates(session: Session, need_ids: Int64Array, chunk_size: int
-                           ) -> Int16Array:
-    mask = np.zeros(len(need_ids), dtype=np.int16)
-    if not len(need_ids):
-        return mask
-    statement = select(NeedCertificate.need_id, _plain(NeedCertificate.kind)).order_by(
-        NeedCertificate.need_id)
-    for rows in _stream(session, statement, chunk_size):
-        needs, kinds = zip(*rows, strict=True)
-        ids = np.array(needs, dtype=np.int64)
-        bits = np.left_shift(1, _lookup(kinds, _KIND_INDEX, np.int16)).astype(np.int16)
-        position = np.minimum(np.searchsorted(need_ids, ids), len(need_ids) - 1)
-        known = need_ids[position] == ids
-        np.bitwise_or.at(mask, position[known], bits[known])
-    return mask
+def need_arrays_from_rows(category_codes: Sequence[str], needs: Sequence[Sequence[Any]],
+                          required: Sequence[Sequence[Any]]) -> NeedArrays:
+    """What :func:`load_need_arrays` would give for these rows, without a database: ``needs``
+    as ``(id, park id, park region id, gate latitude, gate longitude, category code,
+    quantity, period, due date, price ceiling or None, split allowed, minimum lot, supplier
+    limit or None, maximum distance or None)`` in id order, ``required`` as ``(need id,
+    certificate kind)``."""
+    codes = tuple(sorted(category_codes))
+    index: dict[str | None, int] = {code: position for position, code in enumerate(codes)}
+    index[None] = UNCATEGORISED
+    columns = _need_columns(list(zip(*needs, strict=True)) or [()] * 14, index)
+    mask = np.zeros(len(columns["need_id"]), dtype=np.int16)
+    if len(mask) and len(required):
+        _add_required(mask, columns["need_id"], required)
+    return NeedArrays(category_codes=codes, required_certificates=mask, **columns)
+
+
+def _add_required(mask: Int16Array, need_ids: Int64Array, rows: Sequence[Sequence[Any]]
+                  ) -> None:
+    needs, kinds = zip(*rows, strict=True)
+    ids = np.array(needs, dtype=np.int64)
+    bits = np.left_shift(1, _lookup(kinds, _KIND_INDEX, np.int16)).astype(np.int16)
+    position = np.minimum(np.searchsorted(need_ids, ids), len(need_ids) - 1)
+    known = need_ids[position] == ids
+    np.bitwise_or.at(mask, position[known], bits[known])
 
 
 # --- reference data ------------------------------------------------------------------------
