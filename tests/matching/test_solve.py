@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -262,3 +264,244 @@ def test_single_source_search_starts_from_a_solution_that_keeps_the_rules() -> N
             greedy += 10_000 * quantity
     assert result.is_feasible()
     assert result.objective <= greedy
+
+
+# --- the search for single-source demands (matching._search) --------------------------------
+
+
+def _rule_heavy_instance(seed: int, single_share: float = 0.7, n_offers: int = 6,
+                         n_demands: int = 14) -> Problem:
+    """Every rule at once: min_order, min_lot, max_suppliers, capacity_use 1–3, mixed split."""
+    rng = np.random.default_rng(seed)
+    offers = [Offer(f"o{i}", int(rng.integers(10, 60)), int(rng.choice([0, 0, 2, 4])))
+              for i in range(n_offers)]
+    demands = [Demand(f"d{j}", int(rng.integers(1, 15)), split=bool(rng.random() > single_share),
+                      min_lot=int(rng.choice([0, 0, 2])),
+                      max_suppliers=rng.choice([None, 1, 2]),  # type: ignore[arg-type]
+                      unmet_penalty=int(rng.integers(40, 120))) for j in range(n_demands)]
+    arcs = [Arc(o.id, d.id, int(rng.integers(1, 60)), int(rng.integers(1, 4)))
+            for o in offers for d in demands if rng.random() < 0.5]
+    return Problem.from_arcs(offers, demands, arcs)
+
+
+def _components(problem: Problem) -> list[Any]:
+    from matching.solve import _split
+
+    return _split(problem)[0]
+
+
+def _start(c: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """(lower, upper, greedy, gap, greedy's choice) of a component."""
+    from matching.solve import _arc_limits, _assignment, _greedy
+
+    lower, upper = _arc_limits(c)
+    greedy = _greedy(c, lower, upper)
+    gap, choice = _assignment(c, greedy, upper)
+    return lower, upper, greedy, gap, choice
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_search_keeps_every_rule_and_never_costs_more_than_the_greedy(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Local search (also with its chains capped), the Lagrangian heuristic and the
+    neighbourhood search each give an allocation that keeps every rule (checked with
+    _keeps_rules, splittable demands held), at no more than the greedy start costs."""
+    from matching import _search
+    from matching._search import (
+        _choice_from,
+        lagrangian,
+        local_search,
+        neighbourhood_search,
+        repair,
+    )
+    from matching.solve import _cost, _keeps_rules, _with_choice
+
+    for c in _components(_rule_heavy_instance(seed)):
+        lower, upper, greedy, gap, choice = _start(c)
+        assert _keeps_rules(c, greedy, lower, upper)
+        searched = local_search(gap, choice)
+        relaxed = lagrangian(gap, searched, 40, float("inf"), heuristic_every=3)
+        wide = neighbourhood_search(gap, searched, float("inf"), seed=seed, max_iterations=15,
+                                    size=4)
+        with monkeypatch.context() as patch:
+            patch.setattr(_search, "MAX_CHAINS", 3)
+            capped = local_search(gap, choice)
+        # Every demand on its cheapest arc, room or not: repair must make it fit.
+        overfull = _choice_from(gap, np.arange(len(gap.arc_offer)))
+        for found in (searched, capped, relaxed.choice, wide, repair(gap, overfull)):
+            allocation = _with_choice(c, gap, greedy, found)
+            assert _keeps_rules(c, allocation, lower, upper)
+        for found in (searched, capped, relaxed.choice, wide):
+            assert _cost(c, _with_choice(c, gap, greedy, found)) <= _cost(c, greedy)
+
+
+def _gap_optimum(c: Any) -> int:
+    """The exact optimum of an all-single-source component by scipy's MILP (HiGHS)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix, hstack, identity
+
+    lower, upper = (np.asarray(v) for v in _start(c)[:2])
+    n_arcs, n_demands = len(c.arc_offer), len(c.demand_quantity)
+    quantity = c.demand_quantity[c.arc_demand]
+    columns = np.arange(n_arcs)
+    assign = hstack([coo_matrix((np.ones(n_arcs), (c.arc_demand, columns)),
+                                shape=(n_demands, n_arcs)), identity(n_demands)])
+    load = hstack([coo_matrix((quantity * c.arc_capacity_use, (c.arc_offer, columns)),
+                              shape=(len(c.offer_capacity), n_arcs)),
+                   coo_matrix((len(c.offer_capacity), n_demands))])
+    allowed = (upper >= quantity) & (lower <= quantity)
+    answer = milp(np.concatenate([c.arc_unit_cost * quantity,
+                                  c.demand_penalty * c.demand_quantity]),
+                  constraints=[LinearConstraint(assign, 1, 1),
+                               LinearConstraint(load, -np.inf, c.offer_capacity)],
+                  integrality=np.ones(n_arcs + n_demands),
+                  bounds=Bounds(0, np.concatenate([allowed, np.ones(n_demands)]).astype(float)))
+    assert answer.status == 0
+    return round(answer.fun)
+
+
+def _single_source_rules(seed: int) -> Problem:
+    rng = np.random.default_rng(seed)
+    offers = [Offer(f"o{i}", int(rng.integers(15, 45)), int(rng.choice([0, 0, 3])))
+              for i in range(5)]
+    demands = [Demand(f"d{j}", int(rng.integers(1, 12)), split=False,
+                      min_lot=int(rng.choice([0, 0, 2])), unmet_penalty=int(rng.integers(50, 90)))
+               for j in range(16)]
+    arcs = [Arc(o.id, d.id, int(rng.integers(1, 80)), int(rng.integers(1, 3)))
+            for o in offers for d in demands if rng.random() < 0.6]
+    return Problem.from_arcs(offers, demands, arcs)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_lagrangian_bound_never_exceeds_the_true_optimum(seed: int) -> None:
+    """On small single-source instances (capacity use 1–2, min_order, min_lot) the Lagrangian
+    bound is at most the optimum found by scipy's MILP, and at least the split relaxation's
+    bound once it has had its steps; solve() reaches that optimum and reports a bound no
+    higher, even when cut short."""
+    from matching._search import lagrangian, local_search
+
+    problem = _single_source_rules(seed)
+    for c in _components(problem):
+        gap, choice = _start(c)[3:]
+        optimum = _gap_optimum(c)
+        relaxed = lagrangian(gap, local_search(gap, choice), 200, float("inf"))
+        assert relaxed.bound <= optimum <= gap.cost(relaxed.choice)
+    exact = sum(_gap_optimum(c) for c in _components(problem))
+    unserved = [d for d in range(len(problem.demands)) if d not in set(problem.arc_demand)]
+    exact += sum(problem.demands[d].quantity * problem.demands[d].unmet_penalty
+                 for d in unserved)
+    result = solve(problem, SolveParams(time_limit_s=10))
+    assert result.status == "optimal"
+    assert result.objective == exact
+    for limit in (0.001, 0.05):
+        assert solve(problem, SolveParams(time_limit_s=limit)).stats.bound <= exact
+
+
+def test_lagrangian_bound_is_tighter_than_the_split_relaxation() -> None:
+    """Where single source makes the relaxation loose, the knapsack bound is higher (and
+    still valid): two offers of 10, three demands of 6; the relaxation splits one of them."""
+    from matching._search import lagrangian
+
+    problem = Problem.from_arcs(
+        [Offer("o1", 10), Offer("o2", 10)],
+        [Demand(f"d{j}", 6, split=False, unmet_penalty=50) for j in range(3)],
+        [Arc(o, f"d{j}", 1 + j) for o in ("o1", "o2") for j in range(3)])
+    c = _components(problem)[0]
+    _lower, _upper, _greedy, gap, choice = _start(c)
+    relaxed = lagrangian(gap, choice, 100, float("inf"))
+    # Optimum: two demands served, the dearest unmet: 6·1 + 6·2 + 6·50 = 318. The split
+    # relaxation serves 20 units (6·1 + 6·2 + 8·3) and leaves 2 unmet: 142.
+    assert _gap_optimum(c) == 318
+    assert 142 < relaxed.bound <= 318
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_knapsack_values_are_exact_and_scaled_ones_are_upper_bounds(seed: int) -> None:
+    """The table's value per offer is the brute-force best; with weights scaled down to fit a
+    small table it is at least that (a valid bound)."""
+    import itertools
+
+    from matching import _search
+
+    rng = np.random.default_rng(seed)
+    n_offers = 3
+    item_offer = rng.integers(0, n_offers, 10)
+    weight = rng.integers(1, 20, 10)
+    value = rng.integers(1, 30, 10)
+    capacity = rng.integers(5, 40, n_offers)
+    exact, chosen = _search.knapsack_values(n_offers, capacity, item_offer, weight, value)
+    for o in range(n_offers):
+        items = np.flatnonzero(item_offer == o).tolist()
+        best = max((sum(int(value[i]) for i in subset) for r in range(len(items) + 1)
+                    for subset in itertools.combinations(items, r)
+                    if sum(int(weight[i]) for i in subset) <= capacity[o]), default=0)
+        assert exact[o] == best
+        assert int(value[chosen & (item_offer == o)].sum()) == best
+        assert int(weight[chosen & (item_offer == o)].sum()) <= capacity[o]
+    old = _search.KNAPSACK_CELLS
+    try:
+        _search.KNAPSACK_CELLS = 20
+        scaled, _chosen = _search.knapsack_values(n_offers, capacity, item_offer, weight, value)
+    finally:
+        _search.KNAPSACK_CELLS = old
+    assert np.all(scaled >= exact)
+
+
+def test_neighbourhood_search_is_reproducible_for_a_seed() -> None:
+    """Same choice, seed and iteration count: the same answer, never dearer than the start."""
+    from matching._search import local_search, neighbourhood_search
+
+    c = _components(_single_source_instance())[0]
+    _lower, _upper, _greedy, gap, choice = _start(c)
+    start = local_search(gap, choice)
+    first = neighbourhood_search(gap, start, float("inf"), seed=4, max_iterations=30, size=6)
+    second = neighbourhood_search(gap, start, float("inf"), seed=4, max_iterations=30, size=6)
+    assert np.array_equal(first, second)
+    assert gap.cost(first) <= gap.cost(start)
+    assert gap.fits(first)
+
+
+def test_single_source_answer_is_no_dearer_than_the_greedy_on_mixed_rules() -> None:
+    """With every rule in play, even a solve cut short returns an allocation that keeps the
+    rules and costs no more than the greedy start."""
+    from matching.solve import _cost
+
+    for seed in range(5):
+        problem = _rule_heavy_instance(seed, n_offers=8, n_demands=25)
+        result = solve(problem, SolveParams(time_limit_s=0.001))
+        greedy = sum(_cost(c, _start(c)[2]) for c in _components(problem))
+        unserved = set(range(len(problem.demands))) - set(problem.arc_demand.tolist())
+        greedy += sum(problem.demands[d].quantity * problem.demands[d].unmet_penalty
+                      for d in unserved)
+        assert result.is_feasible()
+        assert result.objective <= greedy
+        assert result.stats.bound <= result.objective
+
+
+@pytest.mark.slow
+def test_large_single_source_solve_is_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,500 single-source demands, so local search, the Lagrangian phase (cut to 3 steps here,
+    which leaves work for the next) and the neighbourhood search all run and stop on their own
+    well before the time limit: deterministic mode gives the same allocations twice, within
+    the gap asked for."""
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("matching.solve"), "LAGRANGIAN_ITERATIONS", 3)
+    rng = np.random.default_rng(11)
+    n_offers, n_demands = 150, 1_500
+    quantity = rng.integers(1, 20, n_demands)
+    capacity = rng.integers(80, 180, n_offers)  # 1.3 × the demand: all can be served
+    offers = [Offer(f"o{i}", int(b)) for i, b in enumerate(capacity.tolist())]
+    demands = [Demand(f"d{j}", int(q), split=False, unmet_penalty=2_000)
+               for j, q in enumerate(quantity.tolist())]
+    offer = np.concatenate([rng.choice(n_offers, 6, replace=False) for _ in range(n_demands)])
+    problem = Problem.from_arrays(offers, demands, np.char.add("o", offer.astype(str)),
+                                  np.char.add("d", np.repeat(np.arange(n_demands), 6).astype(str)),
+                                  rng.integers(100, 1000, len(offer)))
+    params = SolveParams(time_limit_s=60, relative_gap=0.005)
+    first, second = solve(problem, params), solve(problem, params)
+    assert first.allocations() == second.allocations()
+    assert first.objective == second.objective
+    assert first.stats.bound == second.stats.bound <= first.objective
+    assert first.stats.gap <= 0.005
+    assert first.stats.seconds < 30
