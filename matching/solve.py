@@ -279,7 +279,8 @@ def _arc_limits(c: _Component) -> tuple[IntArray, IntArray]:
     upper = np.minimum(quantity, c.offer_capacity[c.arc_offer] // c.arc_capacity_use)
     lower = np.maximum.reduce([np.ones(n_arcs, dtype=np.int64), c.demand_min_lot[c.arc_demand],
                                c.offer_min_order[c.arc_offer]])
-    lower = np.where(c.demand_split[c.arc_demand], lower, quantity)
+    # Single source: the whole quantity, and still no less than the offer's minimum order.
+    lower = np.where(c.demand_split[c.arc_demand], lower, np.maximum(lower, quantity))
     upper = np.where(lower > upper, 0, upper)  # the arc can carry no allowed lot at all
     return lower, upper
 

@@ -48,8 +48,8 @@ def _milp_objective(problem: Problem) -> int:
     for a in range(n):  # linking: lot ≤ x ≤ q·y; single source takes all of q
         demand = problem.demands[a_demand[a]]
         lot = max(1, demand.min_lot, problem.offers[a_offer[a]].min_order)
-        if not demand.split:
-            lot = demand.quantity
+        if not demand.split:  # the whole quantity, and no less than the minimum order
+            lot = max(lot, demand.quantity)
         r = row()
         r[a], r[n + a] = 1, -demand.quantity
         rows.append(r), low.append(-np.inf), high.append(0)

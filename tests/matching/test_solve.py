@@ -505,3 +505,13 @@ def test_large_single_source_solve_is_reproducible(monkeypatch: pytest.MonkeyPat
     assert first.stats.bound == second.stats.bound <= first.objective
     assert first.stats.gap <= 0.005
     assert first.stats.seconds < 30
+
+
+def test_single_source_demand_below_the_minimum_order_is_not_served() -> None:
+    """A whole demand of 5 is still below the offer's minimum order of 10: unmet, lot_rules."""
+    problem = Problem.from_arcs([Offer("o1", 100, min_order=10)],
+                                [Demand("d1", 5, split=False, unmet_penalty=1000)],
+                                [Arc("o1", "d1", 7)])
+    result = solve(problem)
+    assert result.allocations() == []
+    assert result.unmet[0].reasons == {"lot_rules": 5}
