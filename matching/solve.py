@@ -43,6 +43,8 @@ Solver = Literal["min_cost_flow", "cp_sat"]
 #: The share of a component's time that local search and the Lagrangian phase may take at most
 #: (they stop earlier on their own: a local optimum, an iteration count, a proof).
 SEARCH_SHARE = 0.5
+#: The share of a component's time the dive from the relaxation's flow may take at most.
+DIVE_SHARE = 0.3
 #: Subgradient steps of the Lagrangian phase (about 40 ms each on 200,000 arcs).
 LAGRANGIAN_ITERATIONS = 300
 #: Large-neighbourhood search runs on components with at least this many single-source
@@ -251,6 +253,78 @@ def _greedy(c: _Component, lower: IntArray, upper: IntArray) -> IntArray:
     return quantity
 
 
+def _within_limits(c: _Component, upper: IntArray) -> IntArray:
+    """Per demand, the most it can be served: its quantity, or for a demand limited to k
+    suppliers (1 for a single source) the sum of its k largest arc limits if that is less."""
+    n_arcs, n_demands = len(c.arc_offer), len(c.demand_quantity)
+    limit = np.where(c.demand_split, c.demand_max_suppliers, 1)
+    order = np.lexsort((np.arange(n_arcs), -upper, c.arc_demand))
+    start = np.searchsorted(c.arc_demand[order], np.arange(n_demands))
+    rank = np.arange(n_arcs) - start[c.arc_demand[order]]
+    counted = (limit[c.arc_demand[order]] == 0) | (rank < limit[c.arc_demand[order]])
+    most = _sum_by(c.arc_demand[order], np.where(counted, upper[order], 0), n_demands)
+    return np.minimum(c.demand_quantity, most)
+
+
+def _dive(c: _Component, lower: IntArray, upper: IntArray, flow: IntArray,
+          deadline: float) -> IntArray:
+    """A start that keeps every rule, from the relaxation's flow (capacity use 1 throughout):
+    fix what breaks a rule and solve the flow again, until nothing does.
+
+    Each round, on the flow: a demand with more suppliers than it may have keeps its largest
+    arcs and the others are forbidden; an arc carrying less than its smallest allowed lot
+    (minimum lot, minimum order, a single source's whole quantity) is forced up to that lot
+    when it carries at least half of it and its offer and demand have the room (largest
+    first), and forbidden otherwise. Forced lots are taken off the offers' capacity and the
+    demands' quantity, and the flow is solved again over the arcs still allowed. Every round
+    forbids or forces at least one arc, so the dive ends; at the deadline, the forced lots
+    alone (which keep every rule) are the answer."""
+    n_arcs, n_demands = len(c.arc_offer), len(c.demand_quantity)
+    allowed = upper > 0
+    forced = np.zeros(n_arcs, dtype=np.int64)
+    limit = np.where(c.demand_split, c.demand_max_suppliers, 1)  # 0: no limit
+    while True:
+        positive = flow > 0
+        count = np.bincount(c.arc_demand, weights=positive, minlength=n_demands)
+        # Rank each demand's arcs by flow, largest first (ties: arc order).
+        order = np.lexsort((np.arange(n_arcs), -flow, c.arc_demand))
+        start = np.searchsorted(c.arc_demand[order], np.arange(n_demands))
+        rank = np.empty(n_arcs, dtype=np.int64)
+        rank[order] = np.arange(n_arcs) - start[c.arc_demand[order]]
+        crowded = positive & (limit[c.arc_demand] > 0) & (count[c.arc_demand]
+                                                          > limit[c.arc_demand])
+        forbid = crowded & (rank >= limit[c.arc_demand])
+        small = positive & ~forbid & (flow < lower) & (forced == 0)
+        if not forbid.any() and not small.any():
+            return flow
+        if time.perf_counter() >= deadline:
+            return forced
+        room = c.offer_capacity - _sum_by(c.arc_offer, forced, len(c.offer_capacity))
+        left = c.demand_quantity - _sum_by(c.arc_demand, forced, n_demands)
+        taken = _sum_by(c.arc_demand, (forced > 0).astype(np.int64), n_demands)
+        for a in np.flatnonzero(small)[np.argsort(-flow[small], kind="stable")].tolist():
+            o, d, lot = int(c.arc_offer[a]), int(c.arc_demand[a]), int(lower[a])
+            if (2 * flow[a] >= lot and room[o] >= lot and left[d] >= lot
+                    and (limit[d] == 0 or taken[d] < limit[d])):
+                forced[a], room[o], left[d], taken[d] = lot, room[o] - lot, left[d] - lot, \
+                    taken[d] + 1
+            else:
+                forbid[a] = True
+        allowed &= ~forbid
+        # A demand that reached its supplier limit with forced arcs takes no other arc.
+        full = (limit > 0) & (taken >= limit)
+        allowed &= ~(full[c.arc_demand] & (forced == 0))
+        # Single source: a forced arc is the whole demand, so its other arcs are closed too.
+        capacity = np.where(allowed, np.maximum(upper - forced, 0), 0)
+        capacity[forced > 0] = np.where(c.demand_split[c.arc_demand[forced > 0]],
+                                        capacity[forced > 0], 0)
+        rest = _Component(**{**c.__dict__, "demand_quantity": np.maximum(left, 0)})
+        solved, extra = _min_cost_flow(rest, capacity, np.maximum(room, 0))
+        if not solved:
+            return forced
+        flow = forced + extra
+
+
 def _cost(c: _Component, quantity: IntArray) -> int:
     unmet = c.demand_quantity - np.bincount(c.arc_demand, weights=quantity,
                                             minlength=len(c.demand_quantity)).astype(np.int64)
@@ -333,12 +407,18 @@ def _cp_sat(c: _Component, params: SolveParams, seed: int,
     hint = _greedy(c, lower, upper)
     smallest_use = np.full(len(c.offer_capacity), np.iinfo(np.int64).max)
     np.minimum.at(smallest_use, c.arc_offer, c.arc_capacity_use)
-    solved, flow = _min_cost_flow(c, upper, c.offer_capacity // smallest_use)
+    # A demand limited to k suppliers can get no more than its k largest arcs can carry: the
+    # rest is unmet in every solution, so the relaxation does not serve it either.
+    reachable = _Component(**{**c.__dict__, "demand_quantity": _within_limits(c, upper)})
+    solved, flow = _min_cost_flow(reachable, upper, c.offer_capacity // smallest_use)
     # The relaxation's optimum is also a lower bound on this model's, usually far tighter than
     # what CP-SAT proves on few workers without its LP subsolvers.
     bound = _cost(c, flow) if solved else 0
     if solved and _keeps_rules(c, flow, lower, upper) and bound < _cost(c, hint):
         hint = flow
+    if solved and (c.arc_capacity_use == 1).all():
+        hint = _better(c, hint, _dive(c, lower, upper, flow, started + DIVE_SHARE
+                                      * time_limit_s), lower, upper)
 
     # Single-source demands (splittable ones held where the start put them): improve the
     # start by local search; where every demand is single source, by the Lagrangian heuristic,
@@ -542,18 +622,37 @@ def solve(problem: Problem, params: SolveParams | None = None, seed: int = 0) ->
                    if params.workers or not params.deterministic else 1)
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            # The big components run side by side, each with its share of processes × the
+            # time by size; the small ones are solved here meanwhile, sharing the time too.
+            big_arcs = sum(len(components[k].arc_offer) for k in big)
             futures = {k: pool.submit(_solve_component, components[k], params, seed,
-                                      deadline - time.perf_counter(), workers) for k in big}
+                                      min(1.0, processes * len(components[k].arc_offer)
+                                          / big_arcs) * (deadline - time.perf_counter()),
+                                      workers) for k in big}
+            small_arcs = sum(len(c.arc_offer) for k, c in enumerate(components)
+                             if k not in futures)
             for k, c in enumerate(components):
                 if k not in futures:
+                    share = len(c.arc_offer) / max(1, small_arcs)
+                    small_arcs -= len(c.arc_offer)
                     answers[k] = _solve_component(c, params, seed,
-                                                  deadline - time.perf_counter(), workers)
+                                                  share * (deadline - time.perf_counter()),
+                                                  workers)
             for k, future in futures.items():
                 answers[k] = future.result()
     else:
+        # Components that need the search share the time by size: each gets the part of the
+        # time left that its arcs are of the arcs left (what one leaves unused goes on).
+        searched = [k for k, c in enumerate(components)
+                    if not c.plain_flow or params.force_cp_sat]
+        arcs_left = sum(len(components[k].arc_offer) for k in searched)
         for k, c in enumerate(components):
-            answers[k] = _solve_component(c, params, seed, deadline - time.perf_counter(),
-                                          params.search_workers)
+            time_left = deadline - time.perf_counter()
+            if k in searched:
+                share = len(c.arc_offer) / max(1, arcs_left)
+                arcs_left -= len(c.arc_offer)
+                time_left *= share
+            answers[k] = _solve_component(c, params, seed, time_left, params.search_workers)
 
     arc_quantity = np.zeros(problem.n_arcs, dtype=np.int64)
     unmet = problem.demand_quantity.copy()
