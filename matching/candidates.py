@@ -520,7 +520,8 @@ class Priced:
 def _walk(inputs: _Inputs, group: _Group, rows: Ints, order: Ints, first: Ints,
           goal: npt.NDArray[np.floating[Any]] | IntArray, min_count: int,
           pieces: list[tuple[Any, ...]], value: npt.NDArray[Any] | None = None,
-          stop: FloatArray | None = None, least: FloatArray | None = None) -> None:
+          stop: FloatArray | None = None, least: FloatArray | None = None,
+          max_count: IntArray | None = None) -> BoolArray:
     """Add to ``pieces``, for each need of ``rows``, eligible pairs taken along ``order``
     (positions in ``group.servers``) from position ``first[row]`` on, while those taken could
     deliver fewer than ``goal[row]`` need units or number fewer than ``min_count``.
@@ -528,12 +529,15 @@ def _walk(inputs: _Inputs, group: _Group, rows: Ints, order: Ints, first: Ints,
     With ``value`` and ``stop``, a need stops at the first server whose value (indexed like
     ``order``) is ``stop[row]`` or more, and takes only servers valued below it; ``least``
     (per row) then receives the value of the first eligible server walked past (unchanged
-    where there is none). Each need walks with its own cursor, in blocks of growing width, all
-    needs of the chunk at once."""
+    where there is none). With ``max_count``, a need takes no more than that many servers.
+    Each need walks with its own cursor, in blocks of growing width, all needs of the chunk at
+    once. Returns, per row, whether it stopped at ``max_count`` with more it would have taken.
+    """
     n = len(order)
     taken_units = np.zeros(len(rows), dtype=np.int64)
     taken = np.zeros(len(rows), dtype=np.int64)
     cursor = first.astype(np.int64).copy()
+    capped = np.zeros(len(rows), dtype=bool)
     active = np.flatnonzero(cursor < n)
     width = _FIRST_BLOCK
     while len(active):
@@ -558,6 +562,10 @@ def _walk(inputs: _Inputs, group: _Group, rows: Ints, order: Ints, first: Ints,
         units_before = taken_units[active, None] + np.cumsum(offered, axis=1) - offered
         count_before = taken[active, None] + np.cumsum(ok, axis=1) - ok
         take = ok & ((units_before < goal[active, None]) | (count_before < min_count))
+        if max_count is not None:
+            room = count_before < max_count[active, None]
+            capped[active] |= (take & ~room).any(axis=1)
+            take &= room
         r, c = np.nonzero(take)
         pieces.append(_piece(group, chunk, r, columns[r, c]))
         # Both budget conditions only grow along the walk: the servers taken are a prefix of
@@ -566,8 +574,9 @@ def _walk(inputs: _Inputs, group: _Group, rows: Ints, order: Ints, first: Ints,
         taken_units[active] += (offered * take).sum(axis=1)
         taken[active] += take.sum(axis=1)
         cursor[active] += width
-        active = active[~(spent | ended)]
+        active = active[~(spent | ended | capped[active])]
         width = min(2 * width, max(_FIRST_BLOCK, _CHUNK_CELLS // max(1, len(active))))
+    return capped
 
 
 def price_arcs(offers: OfferTable, needs: NeedTable,
@@ -641,9 +650,11 @@ def close_arcs(offers: OfferTable, needs: NeedTable,
                capability: CapabilityGraph | npt.NDArray[np.floating[Any]],
                km: FloatArray, hours: FloatArray, transport_rate: npt.ArrayLike,
                demand_cost: FloatArray, offer_value: FloatArray, slack: FloatArray, *,
-               source_nodes: IndexArray | None = None) -> CandidateArcs:
+               limit: IntArray | None = None, source_nodes: IndexArray | None = None
+               ) -> tuple[CandidateArcs, bool]:
     """Every eligible pair whose reduced cost under the LP duals is below ``slack[d]`` (per
-    need; those of the problem included).
+    need; those of the problem included), at most ``limit[d]`` per need (the cheapest by
+    value); and whether some need had more than its limit.
 
     Reduced-cost closure for needs with lot rules: when an integer solution costs ``UB`` and
     the LP over every eligible pair is ``LB``, any solution using a pair of reduced cost above
@@ -656,6 +667,7 @@ def close_arcs(offers: OfferTable, needs: NeedTable,
             + _DUAL_TOLERANCE)
     offer_value = np.asarray(offer_value, dtype=np.float64)
     pieces: list[tuple[npt.NDArray[Any], ...]] = []
+    truncated = False
     for group in _groups(inputs):
         if not len(group.servers):
             continue
@@ -666,9 +678,11 @@ def close_arcs(offers: OfferTable, needs: NeedTable,
         ranked = value[order]
         rows = group.rows[stop[group.rows] > ranked[0]]
         for chunk in _row_chunks(rows, _FIRST_BLOCK):
-            _walk(inputs, group, chunk, order, np.zeros(len(chunk), dtype=np.int64),
-                  np.full(len(chunk), np.inf), 1, pieces, value=ranked, stop=stop[chunk])
-    return _assemble(pieces, None, None)
+            capped = _walk(inputs, group, chunk, order, np.zeros(len(chunk), dtype=np.int64),
+                           np.full(len(chunk), np.inf), 1, pieces, value=ranked,
+                           stop=stop[chunk], max_count=None if limit is None else limit[chunk])
+            truncated |= bool(capped.any())
+    return _assemble(pieces, None, None), truncated
 
 
 def _reachable(group: _Group, order: Ints) -> Ints:

@@ -72,6 +72,8 @@ FloatArray = npt.NDArray[np.float64]
 
 #: LP round-off on a marginal cost (rupiah).
 _DUAL_TOLERANCE = 1e-6
+#: Reduced-cost closure may give a need this many arcs on top of closure_factor × its own.
+_CLOSURE_FLOOR = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,14 +143,16 @@ class Market:
                           self.transport_rate, np.asarray(rows, dtype=np.int32),
                           self.park_nodes)
 
-    def closed(self, duals: Duals, offer_index: IndexArray, slack: float) -> CandidateArcs:
-        """Every eligible pair whose reduced cost is below ``slack``
-        (:func:`~matching.candidates.close_arcs`)."""
+    def closed(self, duals: Duals, offer_index: IndexArray, slack: float, limit: IntArray
+               ) -> tuple[CandidateArcs, bool]:
+        """Every eligible pair whose reduced cost is below ``slack``, at most ``limit`` per
+        need (:func:`~matching.candidates.close_arcs`)."""
         km, hours = self.distances
         return close_arcs(self.offers, self.needs, self.substitution, km, hours,
                           self.transport_rate, np.asarray(duals.demand_cost),
                           self._offer_values(duals, offer_index),
-                          np.full(len(self.needs), slack), source_nodes=self.park_nodes)
+                          np.full(len(self.needs), slack), limit=limit,
+                          source_nodes=self.park_nodes)
 
     def _offer_values(self, duals: Duals, offer_index: IndexArray) -> FloatArray:
         offer_value = np.zeros(len(self.offers), dtype=np.float64)
@@ -179,8 +183,9 @@ class MatchParams:
     ``pricing_time_s`` have gone by. Then, where the integer solution is above the LP (lot
     rules), every eligible pair whose reduced cost is below the gap is added and the problem
     solved again, which makes the answer optimal over every eligible pair when the solver
-    proves it optimal; this is skipped when it would grow the arcs more than
-    ``closure_factor`` times. ``solve``: the solver's parameters.
+    proves it optimal; this is skipped when some need would get more than ``closure_factor``
+    times its arcs, plus 64 (which bounds the memory at scale). ``solve``: the solver's
+    parameters.
     """
 
     cover: float = 3.0
@@ -350,11 +355,14 @@ def match(market: Market, params: MatchParams | None = None, seed: int = 0) -> M
     gap = result.objective - duals.objective
     exact = complete and result.status == "optimal"
     if complete and gap > _DUAL_TOLERANCE and result.is_feasible():
-        closed = arcs.merged(market.closed(duals, offer_index, gap))
+        per_need = np.bincount(arcs.need, minlength=len(market.needs))
+        limit = np.ceil(params.closure_factor * per_need).astype(np.int64) + _CLOSURE_FLOOR
+        more, truncated = market.closed(duals, offer_index, gap, limit)
+        closed = arcs.merged(more)
         exact = False
         if len(closed) == len(arcs):
             exact = result.status == "optimal"
-        elif len(closed) <= params.closure_factor * len(arcs):
+        elif not truncated:
             arcs = closed
             problem, offer_index = _problem(arcs, market)
             duals = relaxation_duals(problem, time_limit_s=params.solve.time_limit_s)
