@@ -515,3 +515,38 @@ def test_single_source_demand_below_the_minimum_order_is_not_served() -> None:
     result = solve(problem)
     assert result.allocations() == []
     assert result.unmet[0].reasons == {"lot_rules": 5}
+
+
+def test_supplier_limit_caps_what_the_relaxation_serves() -> None:
+    """Two suppliers of 30 at most: 40 of 100 units are unmet in every solution, so the bound
+    counts them and the answer is proven optimal."""
+    problem = Problem.from_arcs(
+        [Offer(f"o{k}", 30) for k in range(5)],
+        [Demand("d1", 100, max_suppliers=2, unmet_penalty=1000)],
+        [Arc(f"o{k}", "d1", 10 + k) for k in range(5)])
+    result = solve(problem)
+    assert result.objective == 30 * 10 + 30 * 11 + 40 * 1000
+    assert result.stats.bound == result.objective
+    assert result.status == "optimal"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_dive_from_the_flow_keeps_every_rule(seed: int) -> None:
+    """The dive's allocation keeps lots, minimum orders, single sources and supplier limits."""
+    from matching.solve import _arc_limits, _dive, _keeps_rules, _min_cost_flow, _split
+
+    rng = np.random.default_rng(seed)
+    offers = [Offer(f"o{k}", int(rng.integers(5, 60)), min_order=int(rng.integers(0, 8)))
+              for k in range(8)]
+    demands = [Demand(f"d{k}", int(rng.integers(1, 50)), split=bool(rng.random() < 0.7),
+                      min_lot=int(rng.integers(0, 10)),
+                      max_suppliers=int(rng.integers(1, 3)) if rng.random() < 0.5 else None,
+                      unmet_penalty=500) for k in range(10)]
+    arcs = [Arc(f"o{o}", f"d{d}", int(rng.integers(1, 100)))
+            for o in range(8) for d in range(10) if rng.random() < 0.4]
+    for component in _split(Problem.from_arcs(offers, demands, arcs))[0]:
+        lower, upper = _arc_limits(component)
+        solved, flow = _min_cost_flow(component, upper, component.offer_capacity)
+        assert solved
+        quantity = _dive(component, lower, upper, flow, deadline=float("inf"))
+        assert _keeps_rules(component, quantity, lower, upper)
