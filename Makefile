@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python benchmarks/normalise_bench.py
 	$(BIN)/python benchmarks/solve_bench.py
 	$(BIN)/python benchmarks/gap_bench.py
+	$(BIN)/python benchmarks/national_bench.py --reuse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache simpul.db
