@@ -72,3 +72,27 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--lang", "en", "solve", str(tmp_path / "nope.json")])
     assert result.exit_code == 2
     assert "not found" in result.output
+
+
+DOMAIN_EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "domain-problem.json"
+
+
+def test_solve_takes_the_domain_form() -> None:
+    """The documented domain example is matched: allocations carry their landed cost, unmet
+    units their domain reasons."""
+    result = CliRunner().invoke(app, ["solve", str(DOMAIN_EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["allocations"][0]["landed_unit_cost"] == 24_000
+    assert data["unmet"][0]["reasons"] == {"certificate_missing": 1000}
+
+
+def test_bad_domain_problem_exits_2_naming_the_path(tmp_path: Path) -> None:
+    """A need due on a day that is not a date: exit 2, the JSON path named."""
+    data = json.loads(DOMAIN_EXAMPLE.read_text(encoding="utf-8"))
+    data["needs"][0]["due_date"] = "minggu depan"
+    path = tmp_path / "masalah.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(app, ["solve", str(path)])
+    assert result.exit_code == 2
+    assert "$.needs[0].due_date" in result.output
