@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
@@ -321,6 +321,9 @@ class _Inputs:
     offer_rate: FloatArray  # transport rate of each offer's category
     need_row: IntArray  # each need's row in km and hours
     days_left: IntArray
+    #: The groups of every need with only the servers within their own radius (what walks
+    #: look at), kept for the next walk over the same market.
+    cache: dict[str, list[_Group]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -373,8 +376,19 @@ def _prepared(offers: OfferTable, needs: NeedTable,
                    needs.due_day - needs.today)
 
 
-def _groups(inputs: _Inputs, rows: IndexArray | None = None) -> Iterator[_Group]:
-    """The groups of ``rows`` (default: every need), in order of their first need."""
+def _reachable_groups(inputs: _Inputs) -> list[_Group]:
+    """The groups of every need, with only the servers within their own radius of the park
+    (the others are ``too_far`` for every need of the group, so no walk takes them); computed
+    once per inputs."""
+    if "reachable" not in inputs.cache:
+        inputs.cache["reachable"] = list(_groups(inputs, reachable_only=True))
+    return inputs.cache["reachable"]
+
+
+def _groups(inputs: _Inputs, rows: IndexArray | None = None, *,
+            reachable_only: bool = False) -> Iterator[_Group]:
+    """The groups of ``rows`` (default: every need), in order of their first need; with
+    ``reachable_only``, each with the servers within their own radius only."""
     needs, offers = inputs.needs, inputs.offers
     wanted = np.arange(len(needs)) if rows is None else np.asarray(rows, dtype=np.int64)
     if not len(wanted):
@@ -393,6 +407,10 @@ def _groups(inputs: _Inputs, rows: IndexArray | None = None) -> Iterator[_Group]
             found = np.flatnonzero(factor > 0).astype(np.int32)
             servable[category] = found, _capacity_use(factor[found])
         servers, use = servable[category]
+        if reachable_only:
+            km = inputs.km[row, offers.node[servers]]
+            near = np.isfinite(km) & (km <= offers.delivery_radius_km[servers])
+            servers, use = servers[near], use[near]
         distance = inputs.km[row, offers.node[servers]]
         travel = inputs.hours[row, offers.node[servers]]
         reachable = np.isfinite(distance)
@@ -464,12 +482,17 @@ def candidate_arcs(offers: OfferTable, needs: NeedTable,
     inputs = _prepared(offers, needs, capability, km, hours, transport_rate, source_nodes)
     if cover is None:
         return _every_arc(inputs)
+    return _budgeted(inputs, cover, min_per_need)
+
+
+def _budgeted(inputs: _Inputs, cover: float, min_per_need: int) -> CandidateArcs:
     _check_budget(cover, min_per_need)
+    needs = inputs.needs
     pieces: list[tuple[npt.NDArray[Any], ...]] = []
-    for group in _groups(inputs):
+    for group in _reachable_groups(inputs):
         if not len(group.servers):
             continue
-        order = _reachable(group, np.argsort(group.cost, kind="stable"))
+        order = np.argsort(group.cost, kind="stable")
         starts = _staircase(group, needs.quantity[group.rows], order)
         for chunk, first in zip(_row_chunks(group.rows, _FIRST_BLOCK),
                                 _row_chunks(starts, _FIRST_BLOCK), strict=True):
@@ -607,20 +630,24 @@ def price_arcs(offers: OfferTable, needs: NeedTable,
     they take different servers rather than all the same cheapest ones.
     """
     inputs = _prepared(offers, needs, capability, km, hours, transport_rate, source_nodes)
+    return _price_arcs(inputs, demand_cost, offer_value, demand_unmet, cover)
+
+
+def _price_arcs(inputs: _Inputs, demand_cost: FloatArray, offer_value: FloatArray,
+                demand_unmet: FloatArray, cover: float) -> Priced:
     _check_budget(cover, 1)
+    needs = inputs.needs
     demand_cost = np.asarray(demand_cost, dtype=np.float64)
     offer_value = np.asarray(offer_value, dtype=np.float64)
     demand_unmet = np.ceil(np.asarray(demand_unmet, dtype=np.float64) - _DUAL_TOLERANCE)
     stop = demand_cost - _DUAL_TOLERANCE
     least = np.full(len(needs), np.inf)
     pieces: list[tuple[npt.NDArray[Any], ...]] = []
-    for group in _groups(inputs):
+    for group in _reachable_groups(inputs):
         if not len(group.servers):
             continue
         value = group.cost + group.use * offer_value[group.servers]
-        order = _reachable(group, np.argsort(value, kind="stable"))
-        if not len(order):
-            continue
+        order = np.argsort(value, kind="stable")
         ranked = value[order]
         # Only a need whose marginal cost is above the group's least value can price out.
         rows = group.rows[stop[group.rows] > ranked[0]]
@@ -663,18 +690,21 @@ def close_arcs(offers: OfferTable, needs: NeedTable,
     below that slack. Duals as for :func:`price_arcs`, which must have converged.
     """
     inputs = _prepared(offers, needs, capability, km, hours, transport_rate, source_nodes)
+    return _close_arcs(inputs, demand_cost, offer_value, slack, limit)
+
+
+def _close_arcs(inputs: _Inputs, demand_cost: FloatArray, offer_value: FloatArray,
+                slack: FloatArray, limit: IntArray | None) -> tuple[CandidateArcs, bool]:
     stop = (np.asarray(demand_cost, dtype=np.float64) + np.asarray(slack, dtype=np.float64)
             + _DUAL_TOLERANCE)
     offer_value = np.asarray(offer_value, dtype=np.float64)
     pieces: list[tuple[npt.NDArray[Any], ...]] = []
     truncated = False
-    for group in _groups(inputs):
+    for group in _reachable_groups(inputs):
         if not len(group.servers):
             continue
         value = group.cost + group.use * offer_value[group.servers]
-        order = _reachable(group, np.argsort(value, kind="stable"))
-        if not len(order):
-            continue
+        order = np.argsort(value, kind="stable")
         ranked = value[order]
         rows = group.rows[stop[group.rows] > ranked[0]]
         for chunk in _row_chunks(rows, _FIRST_BLOCK):
@@ -683,12 +713,6 @@ def close_arcs(offers: OfferTable, needs: NeedTable,
                            stop=stop[chunk], max_count=None if limit is None else limit[chunk])
             truncated |= bool(capped.any())
     return _assemble(pieces, None, None), truncated
-
-
-def _reachable(group: _Group, order: Ints) -> Ints:
-    """``order`` without the servers beyond their own radius of the group's park, which no need
-    of the group can take (they are ``too_far`` for all of them)."""
-    return order[group.in_radius[order]]
 
 
 def _staircase(group: _Group, quantity: Ints, order: Ints) -> IntArray:
@@ -719,6 +743,11 @@ def exclusions(offers: OfferTable, needs: NeedTable,
     """Why offers are not candidates for the needs ``rows``, counted and in capacity (see
     :class:`Exclusions`); the first failing rule decides, as in :func:`candidate_arcs`."""
     inputs = _prepared(offers, needs, capability, km, hours, transport_rate, source_nodes)
+    return _exclusions(inputs, rows)
+
+
+def _exclusions(inputs: _Inputs, rows: npt.ArrayLike) -> Exclusions:
+    offers, needs = inputs.offers, inputs.needs
     rows = np.asarray(rows, dtype=np.int32)
     position = np.full(len(needs), -1, dtype=np.int64)
     position[rows] = np.arange(len(rows))
@@ -770,6 +799,11 @@ def certificate_blocks(offers: OfferTable, needs: NeedTable,
     """For the needs ``rows``: the offers that would be eligible but for certificates (see
     :class:`Blocked`), vectorised as :func:`candidate_arcs` is."""
     inputs = _prepared(offers, needs, capability, km, hours, transport_rate, source_nodes)
+    return _certificate_blocks(inputs, rows)
+
+
+def _certificate_blocks(inputs: _Inputs, rows: npt.ArrayLike) -> Blocked:
+    needs = inputs.needs
     rows = np.asarray(rows, dtype=np.int32)
     pieces: list[tuple[npt.NDArray[Any], ...]] = []
     wanted = rows[needs.required_certificates[rows] != 0]
@@ -873,23 +907,30 @@ def _check_inputs(offers: OfferTable, needs: NeedTable, matrix: FloatArray, km: 
                                                     f"{km.shape[1]} logistics nodes.")
 
 
-def to_problem(arcs: CandidateArcs, offers: OfferTable, needs: NeedTable) -> Problem:
+def to_problem(arcs: CandidateArcs, offers: OfferTable, needs: NeedTable,
+               demands: tuple[Demand, ...] | None = None) -> Problem:
     """The explicit-arc :class:`~matching.Problem` for these candidates (solver costs).
 
     Every need is a demand (one without arcs is simply unmet); only offers with at least one
     arc are offers of the problem, in table order, since the others cannot take part.
+    ``demands``: those of :func:`need_demands` for these needs, when they are already made.
     """
     used = np.unique(arcs.offer)
     offer_list = [Offer(str(i), capacity=int(c), min_order=int(m))
                   for i, c, m in zip(offers.id[used].tolist(), offers.capacity[used].tolist(),
                                      offers.min_order[used].tolist(), strict=True)]
-    demand_list = [Demand(str(i), quantity=int(q), split=bool(s), min_lot=int(lot),
-                          max_suppliers=int(k) or None, unmet_penalty=int(p))
-                   for i, q, s, lot, k, p in zip(needs.id.tolist(), needs.quantity.tolist(),
-                                                 needs.split.tolist(), needs.min_lot.tolist(),
-                                                 needs.max_suppliers.tolist(),
-                                                 needs.unmet_penalty.tolist(), strict=True)]
     local_offer = np.searchsorted(used, arcs.offer).astype(np.int32)
-    return Problem(offers=tuple(offer_list), demands=tuple(demand_list),
+    return Problem(offers=tuple(offer_list),
+                   demands=need_demands(needs) if demands is None else demands,
                    arc_offer=local_offer, arc_demand=arcs.need,
                    arc_unit_cost=arcs.unit_cost, arc_capacity_use=arcs.capacity_use)
+
+
+def need_demands(needs: NeedTable) -> tuple[Demand, ...]:
+    """The needs as the demands of a problem, in table order."""
+    return tuple(Demand(str(i), quantity=int(q), split=bool(s), min_lot=int(lot),
+                        max_suppliers=int(k) or None, unmet_penalty=int(p))
+                 for i, q, s, lot, k, p in zip(needs.id.tolist(), needs.quantity.tolist(),
+                                               needs.split.tolist(), needs.min_lot.tolist(),
+                                               needs.max_suppliers.tolist(),
+                                               needs.unmet_penalty.tolist(), strict=True))

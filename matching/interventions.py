@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from matching.candidates import NEVER_EXPIRES, OfferTable, certificate_blocks
+from matching.candidates import NEVER_EXPIRES, OfferTable
 from matching.duals import relaxation_duals
 from matching.exceptions import MatchingError
 from matching.market import Market, MatchParams, MatchResult, match
@@ -120,10 +120,7 @@ def _unmet(matched: MatchResult) -> IntArray:
 def _certificate_candidates(matched: MatchResult) -> list[Intervention]:
     market = matched.market
     unmet = _unmet(matched)
-    km, hours = market.distances
-    blocked = certificate_blocks(market.offers, market.needs, market.substitution, km, hours,
-                                 market.transport_rate, np.flatnonzero(unmet > 0),
-                                 market.park_nodes)
+    blocked = market.certificate_blocks(np.flatnonzero(unmet > 0))
     # Only pairs missing exactly one kind: that one certificate is the change.
     single = (blocked.missing & (blocked.missing - 1)) == 0
     offers = market.offers

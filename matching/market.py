@@ -41,16 +41,22 @@ import numpy.typing as npt
 
 from matching.candidates import (
     NO_PRICE_CEILING,
+    Blocked,
     CandidateArcs,
     Exclusions,
     NeedTable,
     OfferTable,
     Priced,
+    _budgeted,
     _capacity_use,
-    candidate_arcs,
-    close_arcs,
-    exclusions,
-    price_arcs,
+    _certificate_blocks,
+    _close_arcs,
+    _every_arc,
+    _exclusions,
+    _Inputs,
+    _prepared,
+    _price_arcs,
+    need_demands,
     to_problem,
 )
 from matching.diagnosis import diagnose_domain
@@ -58,7 +64,7 @@ from matching.duals import Duals, relaxation_duals
 from matching.exceptions import InvalidProblem, MatchingError
 from matching.graphs import CapabilityGraph, LogisticsGraph
 from matching.near_misses import NearMiss, near_misses
-from matching.problem import Problem
+from matching.problem import Demand, Problem
 from matching.result import Result, Unmet
 from matching.sensitivity import CapacityValues
 from matching.solve import SolveParams, solve
@@ -128,31 +134,41 @@ class Market:
     def substitution(self) -> FloatArray:
         return self.capability.substitution_matrix()
 
+    @cached_property
+    def eligibility(self) -> _Inputs:
+        """The checked inputs of every eligibility computation on this market, with the
+        groups walks use kept from one round of column generation to the next."""
+        km, hours = self.distances
+        return _prepared(self.offers, self.needs, self.substitution, km, hours,
+                         self.transport_rate, self.park_nodes)
+
+    @cached_property
+    def demands(self) -> tuple[Demand, ...]:
+        """The needs as the demands of a problem (the same in every round)."""
+        return need_demands(self.needs)
+
     def candidates(self, *, cover: float | None = None, min_per_need: int = 1
                    ) -> CandidateArcs:
         """:func:`~matching.candidate_arcs` on this market."""
-        km, hours = self.distances
-        return candidate_arcs(self.offers, self.needs, self.substitution, km, hours,
-                              self.transport_rate, self.park_nodes, cover=cover,
-                              min_per_need=min_per_need)
+        if cover is None:
+            return _every_arc(self.eligibility)
+        return _budgeted(self.eligibility, cover, min_per_need)
 
     def exclusions(self, rows: npt.ArrayLike) -> Exclusions:
         """:func:`~matching.candidates.exclusions` of the needs ``rows``."""
-        km, hours = self.distances
-        return exclusions(self.offers, self.needs, self.substitution, km, hours,
-                          self.transport_rate, np.asarray(rows, dtype=np.int32),
-                          self.park_nodes)
+        return _exclusions(self.eligibility, rows)
+
+    def certificate_blocks(self, rows: npt.ArrayLike) -> Blocked:
+        """:func:`~matching.candidates.certificate_blocks` of the needs ``rows``."""
+        return _certificate_blocks(self.eligibility, rows)
 
     def closed(self, duals: Duals, offer_index: IndexArray, slack: float, limit: IntArray
                ) -> tuple[CandidateArcs, bool]:
         """Every eligible pair whose reduced cost is below ``slack``, at most ``limit`` per
         need (:func:`~matching.candidates.close_arcs`)."""
-        km, hours = self.distances
-        return close_arcs(self.offers, self.needs, self.substitution, km, hours,
-                          self.transport_rate, np.asarray(duals.demand_cost),
-                          self._offer_values(duals, offer_index),
-                          np.full(len(self.needs), slack), limit=limit,
-                          source_nodes=self.park_nodes)
+        return _close_arcs(self.eligibility, np.asarray(duals.demand_cost),
+                           self._offer_values(duals, offer_index),
+                           np.full(len(self.needs), slack), limit)
 
     def _offer_values(self, duals: Duals, offer_index: IndexArray) -> FloatArray:
         offer_value = np.zeros(len(self.offers), dtype=np.float64)
@@ -162,12 +178,9 @@ class Market:
     def priced(self, duals: Duals, offer_index: IndexArray, *, cover: float) -> Priced:
         """The pairs that price out under the duals of a problem whose offers are
         ``offer_index`` (:func:`~matching.candidates.price_arcs`)."""
-        km, hours = self.distances
-        offer_value = self._offer_values(duals, offer_index)
-        return price_arcs(self.offers, self.needs, self.substitution, km, hours,
-                          self.transport_rate, np.asarray(duals.demand_cost), offer_value,
-                          np.asarray(duals.demand_unmet), cover=cover,
-                          source_nodes=self.park_nodes)
+        return _price_arcs(self.eligibility, np.asarray(duals.demand_cost),
+                           self._offer_values(duals, offer_index),
+                           np.asarray(duals.demand_unmet), cover)
 
 
 @dataclass(frozen=True)
@@ -383,7 +396,8 @@ def match(market: Market, params: MatchParams | None = None, seed: int = 0) -> M
 
 
 def _problem(arcs: CandidateArcs, market: Market) -> tuple[Problem, IndexArray]:
-    return to_problem(arcs, market.offers, market.needs), np.unique(arcs.offer).astype(np.int32)
+    return (to_problem(arcs, market.offers, market.needs, market.demands),
+            np.unique(arcs.offer).astype(np.int32))
 
 
 def _unmet_by_demand(problem: Problem, result: Result) -> IntArray:
