@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -854,7 +855,8 @@ def solve_problem(
         except InvalidProblem as error:
             state.fail(state.say("bad_problem", file=str(problem_file), path=error.path,
                                  message=error.message), 2)
-        params = SolveParams(time_limit_s=time_limit)
+        # Every core: large independent components are solved side by side.
+        params = SolveParams(time_limit_s=time_limit, processes=os.cpu_count() or 1)
         if isinstance(problem, Market):
             matched = match(problem, MatchParams(solve=params), seed=seed)
             result, content = matched.result, match_to_dict(matched)
@@ -894,7 +896,8 @@ def match_catalog(
     with _reported(state), _engine(state) as engine, \
             make_sessionmaker(engine)() as session:
         run = run_match(session=session, params=MatchParams(
-            solve=SolveParams(time_limit_s=time_limit)), seed=seed, horizon_days=horizon_days)
+            solve=SolveParams(time_limit_s=time_limit, processes=os.cpu_count() or 1)),
+            seed=seed, horizon_days=horizon_days)
         content = run.to_dict()
         _match_tables(state, run)
         if out is not None:
