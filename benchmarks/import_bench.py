@@ -45,7 +45,7 @@ from catalog.imports import import_enterprises
 from catalog.models import Certificate, Enterprise, Offer
 from catalog.records import EnterpriseRecord
 from catalog.store import CatalogContext, InvalidRecord, prepare_enterprise
-from fixtures.synthetic import generate_dataset, write_import_csv
+from fixtures.synthetic import enterprises_with_offers, write_import_csv
 
 TARGET_ROWS_PER_SECOND = 5_000
 SEED = 0
@@ -57,15 +57,7 @@ console = Console(width=120)
 
 def enterprises_for_rows(rows: int, seed: int = SEED) -> Iterator[EnterpriseRecord]:
     """Synthetic IKM whose offers add up to exactly ``rows`` import rows (one per offer)."""
-    records, _needs = generate_dataset(enterprises=rows, needs=0, seed=seed)
-    remaining = rows
-    for record in records:
-        if remaining <= 0:
-            return
-        if len(record.offers) > remaining:
-            record = dataclasses.replace(record, offers=record.offers[:remaining])
-        remaining -= max(len(record.offers), 1)
-        yield record
+    return enterprises_with_offers(rows, seed)
 
 
 @dataclasses.dataclass

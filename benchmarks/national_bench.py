@@ -31,7 +31,6 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,24 +39,11 @@ from _support import RESULTS, machine_info, write_json
 from rich.console import Console
 from rich.table import Table
 
-from catalog.records import EnterpriseRecord
 from catalog.snapshot import NeedArrays, OfferArrays
 
 TODAY = dt.date(2026, 12, 1)
 TIME_TARGET_S = 60.0
 MEMORY_TARGET_GB = 8.0
-
-
-def _capped(records: Iterator[EnterpriseRecord], offers: int) -> Iterator[EnterpriseRecord]:
-    """IKM from ``records`` until they hold exactly ``offers`` offers."""
-    left = offers
-    for record in records:
-        if left <= 0:
-            return
-        if len(record.offers) > left:
-            record = dataclasses.replace(record, offers=record.offers[:left])
-        left -= len(record.offers)
-        yield record
 
 
 def _cache(offers: int, needs: int, seed: int) -> Path:
@@ -67,12 +53,12 @@ def _cache(offers: int, needs: int, seed: int) -> Path:
 def build_cache(offers: int, needs: int, seed: int) -> float:
     """Generate and prepare the data set, save its arrays; returns the seconds it took."""
     from fixtures.snapshot import snapshot
-    from fixtures.synthetic import generate_dataset
+    from fixtures.synthetic import enterprises_with_offers, generate_dataset
 
     started = time.perf_counter()
-    # 1.8 offers per IKM on average: ask for enough IKM and stop at the offer count.
-    enterprises, need_records = generate_dataset(offers, needs, seed, today=TODAY)
-    _, offer_arrays, need_arrays = snapshot(_capped(enterprises, offers), need_records, TODAY)
+    _, need_records = generate_dataset(0, needs, seed, today=TODAY)
+    _, offer_arrays, need_arrays = snapshot(enterprises_with_offers(offers, seed, today=TODAY),
+                                            need_records, TODAY)
     arrays: dict[str, Any] = {}
     for prefix, table in (("offer__", offer_arrays), ("need__", need_arrays)):
         for field in dataclasses.fields(table):
