@@ -643,16 +643,7 @@ def _price_arcs(inputs: _Inputs, demand_cost: FloatArray, offer_value: FloatArra
     stop = demand_cost - _DUAL_TOLERANCE
     least = np.full(len(needs), np.inf)
     pieces: list[tuple[npt.NDArray[Any], ...]] = []
-    for group in _reachable_groups(inputs):
-        if not len(group.servers):
-            continue
-        value = group.cost + group.use * offer_value[group.servers]
-        order = np.argsort(value, kind="stable")
-        ranked = value[order]
-        # Only a need whose marginal cost is above the group's least value can price out.
-        rows = group.rows[stop[group.rows] > ranked[0]]
-        if not len(rows):
-            continue
+    for group, order, ranked, rows in _by_value(inputs, offer_value, stop):
         short = demand_unmet[rows] > 0
         wanted = np.where(short, demand_unmet[rows], needs.quantity[rows]).astype(np.int64)
         first = np.zeros(len(rows), dtype=np.int64)
@@ -700,6 +691,20 @@ def _close_arcs(inputs: _Inputs, demand_cost: FloatArray, offer_value: FloatArra
     offer_value = np.asarray(offer_value, dtype=np.float64)
     pieces: list[tuple[npt.NDArray[Any], ...]] = []
     truncated = False
+    for group, order, ranked, rows in _by_value(inputs, offer_value, stop):
+        for chunk in _row_chunks(rows, _FIRST_BLOCK):
+            capped = _walk(inputs, group, chunk, order, np.zeros(len(chunk), dtype=np.int64),
+                           np.full(len(chunk), np.inf), 1, pieces, value=ranked,
+                           stop=stop[chunk], max_count=None if limit is None else limit[chunk])
+            truncated |= bool(capped.any())
+    return _assemble(pieces, None, None), truncated
+
+
+def _by_value(inputs: _Inputs, offer_value: FloatArray, stop: FloatArray
+              ) -> Iterator[tuple[_Group, Ints, FloatArray, Ints]]:
+    """Per group: its servers in order of ``cost + use × offer_value`` (the value a pair must be
+    below a need's ``stop`` to be taken), those values in that order, and the group's needs
+    whose ``stop`` is above the least of them (no other need can take anything)."""
     for group in _reachable_groups(inputs):
         if not len(group.servers):
             continue
@@ -707,12 +712,8 @@ def _close_arcs(inputs: _Inputs, demand_cost: FloatArray, offer_value: FloatArra
         order = np.argsort(value, kind="stable")
         ranked = value[order]
         rows = group.rows[stop[group.rows] > ranked[0]]
-        for chunk in _row_chunks(rows, _FIRST_BLOCK):
-            capped = _walk(inputs, group, chunk, order, np.zeros(len(chunk), dtype=np.int64),
-                           np.full(len(chunk), np.inf), 1, pieces, value=ranked,
-                           stop=stop[chunk], max_count=None if limit is None else limit[chunk])
-            truncated |= bool(capped.any())
-    return _assemble(pieces, None, None), truncated
+        if len(rows):
+            yield group, order, ranked, rows
 
 
 def _staircase(group: _Group, quantity: Ints, order: Ints) -> IntArray:

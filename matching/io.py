@@ -32,7 +32,7 @@ from matching.candidates import (
     OfferTable,
 )
 from matching.exceptions import InvalidProblem
-from matching.graphs import LINK_MODES, CapabilityGraph, LogisticsGraph
+from matching.graphs import LINK_MODES, CapabilityGraph, LogisticsGraph, _index_names
 from matching.market import Market, MatchResult, default_unmet_penalty
 from matching.problem import Demand, Offer, Problem, _is_integer
 from matching.result import Result
@@ -218,20 +218,6 @@ def _items(data: dict[str, Any], name: str, spec: Mapping[str, tuple[type, bool]
             for k, item in enumerate(_list(data, name))]
 
 
-def _names(values: list[str], what: str) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for position, name in enumerate(values):
-        if not name:
-            raise InvalidProblem(f"$.{what}[{position}]", f"A {what[:-1]} must be a non-empty "
-                                                          "string.")
-        if name in index:
-            raise InvalidProblem(f"$.{what}[{position}]",
-                                 f"Duplicate {what[:-1]} '{name}' (also at "
-                                 f"$.{what}[{index[name]}]).")
-        index[name] = position
-    return index
-
-
 def _known(index: dict[str, int], value: str, path: str, what: str) -> int:
     if value not in index:
         raise InvalidProblem(path, f"Unknown {what} '{value}'; it is not among the {what}s.")
@@ -252,7 +238,7 @@ def market_from_dict(data: object) -> Market:
                                         "the match is for.")
     today = _date(data["today"], "$.today")
     categories = _items(data, "categories", _CATEGORY_FIELDS)
-    category_at = _names([c["code"] for c in categories], "categories")
+    category_at = _index_names([c["code"] for c in categories], "categories")
     substitutes = _items(data, "substitutes", _SUBSTITUTE_FIELDS, required=False)
     related = _items(data, "related", _RELATED_FIELDS, required=False)
     capability = CapabilityGraph.build(
@@ -260,11 +246,7 @@ def market_from_dict(data: object) -> Market:
         [(s["offer_category"], s["need_category"], float(s["factor"])) for s in substitutes],
         [(r["a"], r["b"]) for r in related])
     places = _list(data, "places")
-    for k, place in enumerate(places):
-        if not isinstance(place, str):
-            raise InvalidProblem(f"$.places[{k}]", f"A place must be a string; got "
-                                                   f"{_kind(place)}.")
-    place_at = _names(places, "places")
+    place_at = _index_names(places, "places")
     links = _items(data, "links", _LINK_FIELDS, required=False)
     for k, link in enumerate(links):
         if link["mode"] not in LINK_MODES:
