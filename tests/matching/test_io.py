@@ -33,18 +33,23 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
-def _with(change: str, value: Any) -> dict[str, Any]:
-    """EXAMPLE with one value changed (dotted path; ``value=...`` deletes it)."""
-    data = copy.deepcopy(EXAMPLE)
+def _changed(base: dict[str, Any], change: str, value: Any) -> dict[str, Any]:
+    """``base`` with one value changed (dotted path; ``value=...`` deletes it if present)."""
+    data = copy.deepcopy(base)
     *parents, last = change.split(".")
     target: Any = data
     for key in parents:
         target = target[int(key)] if key.isdigit() else target[key]
     if value is ...:
-        del target[last]
+        target.pop(last, None)
     else:
         target[last] = value
     return data
+
+
+def _with(change: str, value: Any) -> dict[str, Any]:
+    """EXAMPLE with one value changed."""
+    return _changed(EXAMPLE, change, value)
 
 
 def test_example_reads_and_solves() -> None:
@@ -164,17 +169,8 @@ DOMAIN: dict[str, Any] = json.loads(DOMAIN_EXAMPLE_FILE.read_text(encoding="utf-
 
 
 def _domain_with(change: str, value: Any) -> dict[str, Any]:
-    """DOMAIN with one value changed (dotted path; ``value=...`` deletes it if present)."""
-    data = copy.deepcopy(DOMAIN)
-    *parents, last = change.split(".")
-    target: Any = data
-    for key in parents:
-        target = target[int(key)] if key.isdigit() else target[key]
-    if value is ...:
-        target.pop(last, None)
-    else:
-        target[last] = value
-    return data
+    """DOMAIN with one value changed."""
+    return _changed(DOMAIN, change, value)
 
 
 def test_both_documented_examples_satisfy_the_schema() -> None:
