@@ -22,6 +22,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Transactions are begun by the "begin" hook below, not by the driver, so that a writer
+    # can ask for BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # SQLite leaves foreign keys off unless asked, per connection.
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -36,8 +39,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # Writers wait for each other up to 30 s rather than failing at once.
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     # Bulk writes send plain executemany, which psycopg pipelines with one prepared statement;
     # SQLAlchemy's default on PostgreSQL rewrites them into large multi-row INSERTs that
@@ -46,7 +52,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+def _sqlite_begin(connection: Any) -> None:
+    # A transaction that will write takes SQLite's write lock at BEGIN (IMMEDIATE): one that
+    # read first and wrote later could otherwise find that another writer got in between and
+    # fail at once (SQLITE_BUSY), whatever the timeout.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_sessionmaker(engine: Engine, *, writes: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``; with ``writes``, transactions that mean to write (on SQLite
+    they take the write lock when they begin, so concurrent writers queue instead of
+    failing)."""
+    if writes and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(sqlite_begin="IMMEDIATE")
     return sessionmaker(engine, expire_on_commit=False)
 
 
