@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "CERTIFICATE_KINDS",
     "LEGAL_FORMS",
     "LINK_MODES",
@@ -39,7 +40,13 @@ __all__ = [
     "NORMALISATION_STATUSES",
     "PERIODS",
     "REGION_LEVELS",
+    "ROLES",
+    "RUN_STATUSES",
     "SIZE_CLASSES",
+    "Account",
+    "AccountEnterprise",
+    "ApiKey",
+    "AuditEvent",
     "Base",
     "CatalogMeta",
     "Category",
@@ -48,13 +55,21 @@ __all__ = [
     "CategoryRelation",
     "Certificate",
     "Enterprise",
+    "IdempotencyRecord",
+    "LoginAttempt",
     "LogisticsLink",
+    "MatchRun",
     "Need",
     "NeedCertificate",
     "NormalisationRejection",
     "Offer",
     "Park",
     "Region",
+    "RunAllocation",
+    "RunIntervention",
+    "RunNearMiss",
+    "RunNeed",
+    "RunUnmet",
 ]
 
 REGION_LEVELS = ("province", "regency", "district", "village")
@@ -69,6 +84,10 @@ NEED_STATUSES = ("draft", "open", "closed", "cancelled")
 NORMALISATION_STATUSES = ("auto", "review", "unknown", "confirmed")
 NORMALISATION_METHODS = ("given", "exact", "alias", "fuzzy", "person", "none")
 RELATION_KINDS = ("substitutes", "related")
+#: Who an account is: a park's procurement team, an IKM owner, the provincial agency, an admin.
+ROLES = ("park_buyer", "ikm_owner", "agency", "admin")
+RUN_STATUSES = ("queued", "running", "succeeded", "failed")
+AUDIT_ACTIONS = ("create", "update", "delete", "run", "confirm", "import")
 
 
 def _enum(values: tuple[str, ...], name: str) -> Enum:
@@ -226,6 +245,8 @@ class Enterprise(Base):
     sentra: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
                                                     server_default=func.now())
+    #: Counts the writes through the API, for ETag/If-Match.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     district: Mapped[Region] = relationship()
     offers: Mapped[list[Offer]] = relationship(back_populates="enterprise",
@@ -290,6 +311,7 @@ class Offer(_Normalised, Base):
     lead_time_days: Mapped[int] = mapped_column(Integer, default=1)
     delivery_radius_km: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="offers")
 
@@ -352,6 +374,7 @@ class Need(_Normalised, Base):
     status: Mapped[str] = mapped_column(_enum(NEED_STATUSES, "need_status"), default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
                                                     server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     park: Mapped[Park] = relationship(back_populates="needs")
     required_certificates: Mapped[list[NeedCertificate]] = relationship(
@@ -397,3 +420,232 @@ class NormalisationRejection(Base):
         ForeignKey("category.code", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
                                                     server_default=func.now())
+
+
+# --- accounts, writes and runs -------------------------------------------------------------
+
+
+class Account(Base):
+    """Someone who signs in: a role and what it is bound to (a park for a park buyer, a
+    province for the agency, enterprises for an IKM owner, through ``account_enterprise``)."""
+
+    __tablename__ = "account"
+    __table_args__ = (
+        CheckConstraint("role <> 'park_buyer' OR park_id IS NOT NULL",
+                        name="park_buyer_has_a_park"),
+        CheckConstraint("role <> 'agency' OR province_id IS NOT NULL",
+                        name="agency_has_a_province"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    #: argon2id, as ``argon2-cffi`` writes it.
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(_enum(ROLES, "account_role"))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"),
+                                                index=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+
+
+class AccountEnterprise(Base):
+    """An IKM an owner's account may act for."""
+
+    __tablename__ = "account_enterprise"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"),
+                                               primary_key=True, index=True)
+
+
+class ApiKey(Base):
+    """A long-lived key for a machine client, acting as its account. Only a SHA-256 of the
+    secret is kept; ``prefix`` finds the row."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAttempt(Base):
+    """A password sign-in, kept to limit how fast one can guess."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a POST with an ``Idempotency-Key``, replayed to its retries.
+    ``status_code`` is null while the first request is still being answered."""
+
+    __tablename__ = "idempotency_record"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(300))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    response_headers: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+
+
+class AuditEvent(Base):
+    """One write or run: who, when, what changed (JSON). Rows are only ever added."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True)
+    username: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(_enum(AUDIT_ACTIONS, "audit_action"))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[str] = mapped_column(Text)
+
+
+class MatchRun(Base):
+    """A match run: queued by someone for a tenant, executed by a worker process on a
+    snapshot of the catalog; its results are written in one transaction and never changed."""
+
+    __tablename__ = "match_run"
+    __table_args__ = (Index("ix_match_run_status", "status"),
+                      Index("ix_match_run_tenant", "tenant"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(_enum(RUN_STATUSES, "run_status"), default="queued")
+    #: ``park:<id>``, ``province:<id>`` or ``admin``: whose queue the run is in.
+    tenant: Mapped[str] = mapped_column(String(40))
+    requested_by: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    worker_pid: Mapped[int | None] = mapped_column(Integer)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    phase: Mapped[str] = mapped_column(String(40), default="queued")
+    error: Mapped[str | None] = mapped_column(Text)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    time_limit_s: Mapped[float] = mapped_column(Float, default=30.0)
+    horizon_days: Mapped[int] = mapped_column(Integer, default=30)
+    #: The run's figures (JSON): status and gap of the solve, arcs, seconds per phase, ...
+    stats: Mapped[str | None] = mapped_column(Text)
+
+
+class RunNeed(Base):
+    """Per need of a run: what it asked for over the horizon and how much was served.
+    Plain ids, no foreign keys: a result stays as it was when the need changes."""
+
+    __tablename__ = "run_need"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_run.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    need_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    park_id: Mapped[int] = mapped_column(Integer, index=True)
+    category_code: Mapped[str] = mapped_column(String(60))
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    served: Mapped[int] = mapped_column(BigInteger)
+    local: Mapped[int] = mapped_column(BigInteger)
+    landed_cost_idr: Mapped[int] = mapped_column(BigInteger)
+    #: What an unmet unit is worth: the price ceiling, else the dearest landed cost served.
+    unit_value_idr: Mapped[int] = mapped_column(BigInteger)
+
+
+class RunAllocation(Base):
+    """Need units of a need allocated to an offer in a run."""
+
+    __tablename__ = "run_allocation"
+    __table_args__ = (Index("ix_run_allocation_run_need", "run_id", "need_id"),
+                      Index("ix_run_allocation_run_enterprise", "run_id", "enterprise_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_run.id", ondelete="CASCADE"))
+    need_id: Mapped[int] = mapped_column(Integer)
+    park_id: Mapped[int] = mapped_column(Integer)
+    offer_id: Mapped[int] = mapped_column(Integer)
+    enterprise_id: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    landed_unit_cost_idr: Mapped[int] = mapped_column(BigInteger)
+    km: Mapped[float] = mapped_column(Float)
+    local: Mapped[bool] = mapped_column(Boolean)
+
+
+class RunUnmet(Base):
+    """Unmet units of a need in a run, for one reason."""
+
+    __tablename__ = "run_unmet"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_run.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    need_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(30), primary_key=True)
+    park_id: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(BigInteger)
+
+
+class RunNearMiss(Base):
+    """A need an offer could have served and did not win in a run, with the one change that
+    would have won it (only the field of ``kind`` is set)."""
+
+    __tablename__ = "run_near_miss"
+    __table_args__ = (Index("ix_run_near_miss_run_enterprise", "run_id", "enterprise_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_run.id", ondelete="CASCADE"))
+    offer_id: Mapped[int] = mapped_column(Integer)
+    enterprise_id: Mapped[int] = mapped_column(Integer)
+    need_id: Mapped[int] = mapped_column(Integer)
+    park_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    rule: Mapped[str] = mapped_column(String(30))
+    at_stake_idr: Mapped[int] = mapped_column(BigInteger)
+    allocated: Mapped[int] = mapped_column(BigInteger)
+    unit_price_idr: Mapped[int | None] = mapped_column(BigInteger)
+    certificates: Mapped[str | None] = mapped_column(String(100))
+    added_capacity: Mapped[int | None] = mapped_column(BigInteger)
+    days_to_cut: Mapped[int | None] = mapped_column(Integer)
+    radius_km: Mapped[float | None] = mapped_column(Float)
+
+
+class RunIntervention(Base):
+    """An intervention for a group of IKM (a category in a kabupaten) ranked in a run."""
+
+    __tablename__ = "run_intervention"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_run.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    category_code: Mapped[str] = mapped_column(String(60))
+    regency_id: Mapped[int] = mapped_column(Integer)
+    certificate_kind: Mapped[str | None] = mapped_column(String(20))
+    capacity_percent: Mapped[int | None] = mapped_column(Integer)
+    enterprises: Mapped[int] = mapped_column(Integer)
+    estimated_units: Mapped[int] = mapped_column(BigInteger)
+    estimated_idr: Mapped[int] = mapped_column(BigInteger)
+    confirmed_units: Mapped[int | None] = mapped_column(BigInteger)
+    confirmed_idr: Mapped[int | None] = mapped_column(BigInteger)
