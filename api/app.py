@@ -20,8 +20,16 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 
 from api import enterprises, health, home, needs, parks, regions, taxonomy
+from api.auth import routes as auth_routes
+from api.auth.principal import current_principal
 from api.deps import documented_language
-from api.errors import PROBLEM_JSON, PROBLEM_RESPONSES, install_error_handlers
+from api.errors import (
+    PROBLEM_JSON,
+    PROBLEM_RESPONSES,
+    SIGNED_IN_RESPONSES,
+    install_error_handlers,
+)
+from api.idempotency import IdempotencyMiddleware
 from api.settings import Settings, get_settings
 from catalog.db import make_engine, make_sessionmaker
 
@@ -56,6 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.write_sessionmaker = make_sessionmaker(engine, writes=True)
+        # Made on first use, so that an unreachable database still lets /healthz answer.
+        app.state.secret_key = None
         try:
             yield
         finally:
@@ -71,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.settings = settings
+    app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     install_error_handlers(app)
 
@@ -81,8 +93,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(documented_language)],
                    responses=PROBLEM_RESPONSES)
+    v1.include_router(auth_routes.public_router)
+    signed_in = APIRouter(dependencies=[Depends(current_principal)],
+                          responses=SIGNED_IN_RESPONSES)
+    signed_in.include_router(auth_routes.router)
     for resource in (regions, parks, taxonomy, enterprises, needs):
-        v1.include_router(resource.router)
+        signed_in.include_router(resource.router)
+    v1.include_router(signed_in)
     app.include_router(v1)
     _serve_problems_only_as_problem_json(app)
     return app

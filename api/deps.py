@@ -40,9 +40,15 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """A session in one transaction for the whole request."""
-    with session_scope(request.app.state.sessionmaker) as session:
+    """A session in one transaction for the whole request (one that takes the write lock at
+    once on SQLite when the method writes)."""
+    factory = (request.app.state.sessionmaker if request.method in _READS
+               else request.app.state.write_sessionmaker)
+    with session_scope(factory) as session:
         yield session
 
 

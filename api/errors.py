@@ -28,6 +28,8 @@ from catalog.store import InvalidRecord
 __all__ = [
     "PROBLEM_JSON",
     "PROBLEM_RESPONSES",
+    "SIGNED_IN_RESPONSES",
+    "ApiProblem",
     "FieldProblem",
     "Problem",
     "install_error_handlers",
@@ -41,11 +43,30 @@ _TYPE_PREFIX = "urn:simpul:problem:"
 _TITLE_KEYS = {
     400: "title.bad_request", 401: "title.unauthorised", 403: "title.forbidden",
     404: "title.not_found", 405: "title.method_not_allowed", 406: "title.not_acceptable",
-    409: "title.conflict", 413: "title.too_large", 415: "title.unsupported_media",
-    422: "title.validation", 429: "title.too_many", 500: "title.internal",
+    409: "title.conflict", 412: "title.precondition_failed", 413: "title.too_large",
+    415: "title.unsupported_media", 422: "title.validation",
+    428: "title.precondition_required", 429: "title.too_many", 500: "title.internal",
     503: "title.unavailable",
 }
 _LOCATIONS = frozenset({"query", "path", "header", "cookie", "body"})
+
+
+class ApiProblem(Exception):
+    """A problem a route answers with on purpose: ``status``, a short ``problem_type``, the
+    text ``detail_key`` of :data:`api.i18n.TEXTS` with its ``params``, optional field problems
+    (pairs of field and text key) and headers."""
+
+    def __init__(self, status: int, problem_type: str, detail_key: str, *,
+                 params: dict[str, Any] | None = None,
+                 fields: Sequence[tuple[str, str]] = (),
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"{status} {problem_type}: {detail_key}")
+        self.status = status
+        self.problem_type = problem_type
+        self.detail_key = detail_key
+        self.params = params or {}
+        self.fields = tuple(fields)
+        self.headers = headers or {}
 
 
 class FieldProblem(BaseModel):
@@ -75,6 +96,11 @@ def _problem_content(description: str) -> dict[str, Any]:
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem_content("Tidak ditemukan / Not found"),
     422: _problem_content("Permintaan tidak valid / Invalid request"),
+}
+#: And those of every route that needs a signed-in principal.
+SIGNED_IN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem_content("Perlu masuk / Authentication required"),
+    403: _problem_content("Akses ditolak / Forbidden"),
 }
 
 
@@ -177,6 +203,16 @@ async def _invalid_value(request: Request, exc: Exception) -> JSONResponse:
                             errors=problems, language=language)
 
 
+async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    language = _language(request)
+    errors = [FieldProblem(field=name, message=text(key, language, **exc.params))
+              for name, key in exc.fields] or None
+    return problem_response(request, status=exc.status, problem_type=exc.problem_type,
+                            detail=text(exc.detail_key, language, **exc.params),
+                            errors=errors, headers=exc.headers, language=language)
+
+
 # --- HTTP and the last resort --------------------------------------------------------------
 
 
@@ -208,6 +244,7 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers above on ``app``."""
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(InvalidValue, _invalid_value)
     app.add_exception_handler(InvalidRecord, _invalid_value)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -37,6 +37,44 @@ TEXTS: dict[str, tuple[str, str]] = {
     "title.unauthorised": ("Perlu masuk", "Authentication required"),
     "title.forbidden": ("Akses ditolak", "Forbidden"),
     "title.conflict": ("Konflik", "Conflict"),
+    "title.precondition_failed": ("Versi sudah berubah", "Precondition failed"),
+    "title.precondition_required": ("Perlu If-Match", "Precondition required"),
+    # accounts and writes
+    "detail.bad_login": ("Nama pengguna atau kata sandi salah.",
+                         "The username or password is wrong."),
+    "detail.login_locked": (
+        "Terlalu banyak percobaan masuk yang gagal; coba lagi dalam {seconds} detik.",
+        "Too many failed sign-ins; try again in {seconds} seconds."),
+    "detail.no_credentials": ("Masuk dulu: kirim token (Authorization: Bearer …) atau kunci "
+                              "API.",
+                              "Sign in first: send a token (Authorization: Bearer …) or an API "
+                              "key."),
+    "detail.bad_token": ("Token atau kunci API tidak berlaku (salah, kedaluwarsa atau dicabut).",
+                         "The token or API key is not valid (wrong, expired or revoked)."),
+    "detail.forbidden_role": ("Peran {role} tidak boleh melakukan ini.",
+                              "The {role} role may not do this."),
+    "detail.if_match_required": (
+        "Perubahan perlu header If-Match berisi ETag terakhir yang Anda baca.",
+        "A change needs an If-Match header with the ETag you last read."),
+    "detail.stale": ("Data ini sudah diubah orang lain (versi sekarang {etag}); baca lagi lalu "
+                     "ulangi perubahan Anda.",
+                     "Someone else changed this (current version {etag}); read it again and "
+                     "redo your change."),
+    "detail.idempotency_mismatch": (
+        "Idempotency-Key ini sudah dipakai untuk permintaan lain; pakai kunci baru.",
+        "This Idempotency-Key was used for another request; use a new key."),
+    "detail.idempotency_busy": (
+        "Permintaan pertama dengan Idempotency-Key ini belum selesai; coba lagi sebentar lagi.",
+        "The first request with this Idempotency-Key is still being answered; retry shortly."),
+    "detail.run_limit": ("Sudah ada {count} pencocokan antre atau berjalan untuk {tenant}; "
+                         "tunggu sampai selesai.",
+                         "{count} match run(s) are already queued or running for {tenant}; "
+                         "wait for them to finish."),
+    "detail.run_not_finished": ("Pencocokan {run} belum selesai (status {status}).",
+                                "Match run {run} has not finished (status {status})."),
+    "detail.no_run": ("Belum ada pencocokan yang selesai.", "No match run has finished yet."),
+    "v.idempotency_key": ("paling banyak 200 karakter yang terlihat",
+                          "at most 200 visible characters"),
     # problem details
     "detail.not_found": ("{kind} '{key}' tidak ditemukan.", "{kind} '{key}' was not found."),
     "detail.no_route": ("Alamat {path} tidak ada.", "There is nothing at {path}."),
@@ -57,6 +95,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind.category": ("Kategori", "Category"),
     "kind.enterprise": ("IKM", "IKM"),
     "kind.need": ("Kebutuhan", "Need"),
+    "kind.offer": ("Penawaran", "Offer"),
+    "kind.certificate": ("Sertifikat", "Certificate"),
+    "kind.run": ("Pencocokan", "Match run"),
+    "kind.api_key": ("Kunci API", "API key"),
+    "kind.review": ("Tinjauan", "Review item"),
     # validation reasons, by pydantic error type
     "v.missing": ("wajib diisi", "is required"),
     "v.int_parsing": ("'{input}' bukan bilangan bulat", "'{input}' is not a whole number"),

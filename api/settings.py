@@ -31,6 +31,21 @@ class Settings(BaseSettings):
     page_size_max: int = Field(default=500, ge=1)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    #: Signs tokens. Unset: a random key made once and kept in the database, so that every
+    #: worker of one deployment and every restart agree.
+    secret_key: str | None = Field(default=None, min_length=32)
+    token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    #: Failed sign-ins allowed per username within ``login_window_s`` before 429.
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_s: int = Field(default=900, ge=1)
+    #: Match runs queued or running at once per tenant (a park, a province, an admin).
+    runs_per_tenant: int = Field(default=2, ge=1)
+    #: Worker processes running match runs at once.
+    run_workers: int = Field(default=1, ge=1)
+    #: Solver time limit of a match run (seconds).
+    run_time_limit_s: float = Field(default=30.0, gt=0)
+    #: Start the run dispatcher with the app (tests of the HTTP side alone turn it off).
+    run_dispatcher: bool = True
 
     @model_validator(mode="after")
     def _default_page_fits(self) -> Self:

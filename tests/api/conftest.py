@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import cache
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.app import create_app
+from api.auth.principal import app_secret_key
+from api.auth.security import hash_password, make_token
 from api.settings import Settings
 from catalog.db import make_engine, make_sessionmaker, session_scope
+from catalog.models import Account, AccountEnterprise, Enterprise, Park, Region
 from catalog.records import (
     CertificateRecord,
     EnterpriseRecord,
@@ -93,8 +99,47 @@ NEEDS = [
 ]
 
 
+#: The accounts of the seeded catalog: username → (role, what it is bound to).
+ACCOUNTS: dict[str, tuple[str, dict[str, object]]] = {
+    "buyer.imip": ("park_buyer", {"park": "IMIP"}),
+    "buyer.ihip": ("park_buyer", {"park": "IHIP"}),
+    "owner.ani": ("ikm_owner", {"enterprises": ["Katering Bu Ani"]}),
+    "owner.las": ("ikm_owner", {"enterprises": ["Bengkel Las Maju"]}),
+    "agency.sulteng": ("agency", {"province": "72"}),
+    "admin": ("admin", {}),
+}
+PASSWORD = "rahasia-uji"
+
+
+@cache
+def _password_hash() -> str:
+    # One argon2 hash for every test account: hashing takes a tenth of a second each.
+    return hash_password(PASSWORD)
+
+
+def seed_accounts(session: Session) -> dict[str, int]:
+    """The accounts of :data:`ACCOUNTS`; their ids by username."""
+    parks = dict(session.execute(select(Park.code, Park.id)).all())
+    names = dict(session.execute(select(Enterprise.name, Enterprise.id)).all())
+    ids = {}
+    for username, (role, bound) in ACCOUNTS.items():
+        province = bound.get("province")
+        account = Account(
+            username=username, display_name=username, password_hash=_password_hash(),
+            role=role, park_id=parks.get(bound.get("park")),  # type: ignore[arg-type]
+            province_id=session.scalar(select(Region.id).where(Region.bps_code == province))
+            if province else None)
+        session.add(account)
+        session.flush()
+        for name in bound.get("enterprises", []):  # type: ignore[attr-defined]
+            session.add(AccountEnterprise(account_id=account.id, enterprise_id=names[name]))
+        ids[username] = account.id
+    return ids
+
+
 def seed_catalog(url: str) -> None:
-    """Write the taxonomy, regions, parks, IKM and needs above to the database at ``url``."""
+    """Write the taxonomy, regions, parks, IKM, needs and accounts above to the database at
+    ``url``."""
     engine = make_engine(url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
@@ -105,8 +150,22 @@ def seed_catalog(url: str) -> None:
             write_enterprises([prepare_enterprise(r, context) for r in ENTERPRISES],
                               session=session)
             write_needs([prepare_need(r, context) for r in NEEDS], session=session)
+            seed_accounts(session)
     finally:
         engine.dispose()
+
+
+def headers_for(client: TestClient, username: str) -> dict[str, str]:
+    """A bearer token of ``username`` for ``client``'s app (made directly, not by signing in,
+    which would hash a password per call)."""
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with make_sessionmaker(engine)() as session:
+        account = session.scalar(select(Account).where(Account.username == username))
+        assert account is not None, username
+        token, _ = make_token(account.id, account.role,
+                              secret=app_secret_key(client.app.state),  # type: ignore[attr-defined]
+                              minutes=30)
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -116,15 +175,34 @@ def catalog_url(database_url: str) -> str:
     return database_url
 
 
+def test_settings(url: str) -> Settings:
+    """Settings of the apps under test: no run dispatcher unless a test starts one."""
+    return Settings(database_url=url, run_dispatcher=False)
+
+
 @pytest.fixture
-def client(catalog_url: str) -> Iterator[TestClient]:
-    """A client of the app on the seeded catalog (lifespan run, so the engine exists)."""
-    with TestClient(create_app(Settings(database_url=catalog_url))) as test_client:
+def anonymous(catalog_url: str) -> Iterator[TestClient]:
+    """A client of the app on the seeded catalog, without credentials."""
+    with TestClient(create_app(test_settings(catalog_url))) as test_client:
         yield test_client
 
 
 @pytest.fixture
+def client(anonymous: TestClient) -> TestClient:
+    """A client of the app on the seeded catalog, signed in as the admin (who sees
+    everything); other roles: :func:`headers_for`."""
+    anonymous.headers.update(headers_for(anonymous, "admin"))
+    return anonymous
+
+
+@pytest.fixture
 def empty_client(database_url: str) -> Iterator[TestClient]:
-    """A client of the app on a migrated, empty database."""
-    with TestClient(create_app(Settings(database_url=database_url))) as test_client:
+    """A client of the app on a migrated, empty database, with one admin account."""
+    engine = make_engine(database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        session.add(Account(username="admin", display_name="admin",
+                            password_hash=_password_hash(), role="admin"))
+    engine.dispose()
+    with TestClient(create_app(test_settings(database_url))) as test_client:
+        test_client.headers.update(headers_for(test_client, "admin"))
         yield test_client

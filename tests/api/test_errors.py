@@ -12,6 +12,8 @@ from catalog.exceptions import InvalidValue
 from catalog.messages import message
 from catalog.store import InvalidRecord
 
+from .conftest import headers_for
+
 PROBLEM = "application/problem+json"
 
 
@@ -92,6 +94,7 @@ def test_page_size_maximum_follows_settings(catalog_url: str) -> None:
     """page_size_max from the settings bounds limit; page_size_default is the default."""
     settings = Settings(database_url=catalog_url, page_size_default=2, page_size_max=3)
     with TestClient(create_app(settings)) as client:
+        client.headers.update(headers_for(client, "admin"))
         assert client.get("/api/v1/enterprises").json()["limit"] == 2
         assert client.get("/api/v1/enterprises?limit=3").status_code == 200
         response = client.get("/api/v1/enterprises?limit=4")

@@ -1,0 +1,113 @@
+"""``/api/v1/auth/token`` (OAuth2 password flow), ``/api/v1/me`` and ``/api/v1/auth/keys``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import select
+
+from api.auth.accounts import (
+    LoginLimit,
+    authenticate,
+    create_key,
+    failures_left,
+    record_attempt,
+    refresh_hash,
+)
+from api.auth.principal import CurrentPrincipal, secret_key
+from api.auth.schemas import KeyCreated, KeyIn, KeyOut, Me, TokenOut
+from api.auth.security import make_token
+from api.deps import SessionDep, SettingsDep
+from api.errors import ApiProblem
+from api.pagination import IdPath
+from catalog.db import session_scope
+from catalog.exceptions import NotFound
+from catalog.models import ApiKey, Park, Region
+
+__all__ = ["public_router", "router"]
+
+#: Routes without a principal: signing in.
+public_router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"])
+
+
+@public_router.post("/auth/token", summary="Masuk / Sign in (OAuth2 password flow)")
+def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()],
+            settings: SettingsDep) -> TokenOut:
+    """A short-lived bearer token for ``username`` and ``password`` (form fields). Too many
+    failed attempts for one username within the window answer 429 with ``Retry-After``."""
+    now = dt.datetime.now(dt.UTC)
+    client = request.client.host if request.client else "unknown"
+    # Read first, then write the attempt in a transaction of its own: it is kept even when the
+    # sign-in fails, and no write lock is held while the password is checked.
+    with session_scope(request.app.state.sessionmaker) as session:
+        wait = failures_left(form.username, client,
+                             LoginLimit(settings.login_attempts, settings.login_window_s),
+                             session=session, now=now)
+        account = (None if wait else
+                   authenticate(form.username, form.password, session=session))
+        signed_in = (account.id, account.role) if account is not None else None
+    if wait:
+        raise ApiProblem(429, "too-many-sign-ins", "detail.login_locked",
+                         params={"seconds": wait}, headers={"Retry-After": str(wait)})
+    with session_scope(request.app.state.write_sessionmaker) as session:
+        record_attempt(form.username, client, signed_in is not None, session=session, now=now)
+        if signed_in is not None:
+            refresh_hash(signed_in[0], form.password, session=session)
+    if signed_in is None:
+        raise ApiProblem(401, "bad-sign-in", "detail.bad_login",
+                         headers={"WWW-Authenticate": "Bearer"})
+    token, expires = make_token(signed_in[0], signed_in[1], secret=secret_key(request),
+                                minutes=settings.token_minutes, now=now)
+    return TokenOut(access_token=token, expires_in=int((expires - now).total_seconds()))
+
+
+@router.get("/me", summary="Siapa saya / Who am I")
+def me(principal: CurrentPrincipal, session: SessionDep) -> Me:
+    park_code = (session.scalar(select(Park.code).where(Park.id == principal.park_id))
+                 if principal.park_id else None)
+    province = (session.execute(select(Region.bps_code, Region.name)
+                                .where(Region.id == principal.province_id)).first()
+                if principal.province_id else None)
+    return Me(account_id=principal.account_id, username=principal.username,
+              role=principal.role, park_id=principal.park_id, park_code=park_code,
+              enterprise_ids=(sorted(principal.enterprise_ids)
+                              if principal.role == "ikm_owner" else None),
+              province=province[0] if province else None,
+              province_name=province[1] if province else None)
+
+
+def _key_out(row: ApiKey) -> KeyOut:
+    return KeyOut(id=row.id, name=row.name, prefix=row.prefix, created_at=row.created_at,
+                  revoked=row.revoked_at is not None)
+
+
+@router.get("/auth/keys", summary="Kunci API saya / My API keys")
+def list_keys(principal: CurrentPrincipal, session: SessionDep) -> list[KeyOut]:
+    rows = session.scalars(select(ApiKey).where(ApiKey.account_id == principal.account_id)
+                           .order_by(ApiKey.id))
+    return [_key_out(row) for row in rows]
+
+
+@router.post("/auth/keys", status_code=status.HTTP_201_CREATED,
+             summary="Buat kunci API / Make an API key")
+def make_key(body: KeyIn, principal: CurrentPrincipal, session: SessionDep) -> KeyCreated:
+    """A long-lived key acting as this account; the key itself is shown only in this
+    answer."""
+    row, new = create_key(principal.account_id, body.name, session=session)
+    session.refresh(row)
+    return KeyCreated(**_key_out(row).model_dump(), key=new.key)
+
+
+@router.delete("/auth/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Cabut kunci API / Revoke an API key")
+def revoke_key(key_id: IdPath, principal: CurrentPrincipal, session: SessionDep) -> None:
+    row = session.scalar(select(ApiKey).where(ApiKey.id == key_id,
+                                              ApiKey.account_id == principal.account_id))
+    if row is None:
+        raise NotFound("api_key", key_id)
+    if row.revoked_at is None:
+        row.revoked_at = dt.datetime.now(dt.UTC)
