@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 
 from api import enterprises, health, home, needs, parks, regions, taxonomy
+from api.agency import routes as agency_routes
 from api.auth import routes as auth_routes
 from api.auth.principal import current_principal
 from api.deps import documented_language
@@ -30,6 +31,9 @@ from api.errors import (
     install_error_handlers,
 )
 from api.idempotency import IdempotencyMiddleware
+from api.imports import routes as imports_routes
+from api.review import routes as review_routes
+from api.runs import routes as runs_routes
 from api.settings import Settings, get_settings
 from catalog.db import make_engine, make_sessionmaker
 
@@ -97,7 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     signed_in = APIRouter(dependencies=[Depends(current_principal)],
                           responses=SIGNED_IN_RESPONSES)
     signed_in.include_router(auth_routes.router)
-    for resource in (regions, parks, taxonomy, enterprises, needs):
+    for resource in (regions, parks, taxonomy, enterprises, needs, runs_routes, agency_routes,
+                     review_routes, imports_routes):
         signed_in.include_router(resource.router)
     v1.include_router(signed_in)
     app.include_router(v1)

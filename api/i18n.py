@@ -130,6 +130,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "v.string_pattern_mismatch": ("'{input}' tidak sesuai pola {pattern}",
                                   "'{input}' does not match the pattern {pattern}"),
     "v.other": ("nilai '{input}' tidak valid", "the value '{input}' is not valid"),
+    # --- match runs and opportunities ---
+    # --- agency reports, review, normalising and imports ---
+    # --- needs, IKM, offers and certificates ---
 }
 
 

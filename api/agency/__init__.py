@@ -1,0 +1,1 @@
+"""What the provincial agency sees: gaps, sentra candidates, interventions, the report."""

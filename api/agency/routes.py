@@ -1,0 +1,5 @@
+"""``/api/v1/agency/...``."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/agency", tags=["agency"])

@@ -1,0 +1,1 @@
+"""Importing IKM from CSV or XLSX through the API."""

@@ -1,0 +1,1 @@
+"""Normalising product names, and the agency's review of unsure ones."""
