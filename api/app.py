@@ -104,6 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for resource in (regions, parks, taxonomy, enterprises, needs, runs_routes, agency_routes,
                      review_routes, imports_routes):
         signed_in.include_router(resource.router)
+    signed_in.include_router(needs.park_router)
+    signed_in.include_router(enterprises.offer_router)
     v1.include_router(signed_in)
     app.include_router(v1)
     _serve_problems_only_as_problem_json(app)

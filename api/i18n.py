@@ -130,9 +130,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "v.string_pattern_mismatch": ("'{input}' tidak sesuai pola {pattern}",
                                   "'{input}' does not match the pattern {pattern}"),
     "v.other": ("nilai '{input}' tidak valid", "the value '{input}' is not valid"),
+    "v.extra_forbidden": ("isian ini tidak dikenal dan tidak boleh dikirim",
+                          "this field is unknown and may not be sent"),
     # --- match runs and opportunities ---
     # --- agency reports, review, normalising and imports ---
     # --- needs, IKM, offers and certificates ---
+    "v.category_unit_changes": (
+        "nama produk ini masuk kategori dengan satuan lain; pasang kebutuhan baru",
+        "this product name falls in a category with another unit; post a new need"),
+    "v.offer_unit_changes": (
+        "nama produk ini masuk kategori dengan satuan lain; tambahkan penawaran baru",
+        "this product name falls in a category with another unit; add a new offer"),
+    "detail.duplicate_certificate": ("Sertifikat {kind} nomor {number} sudah tercatat.",
+                                     "Certificate {kind} number {number} is already recorded."),
+    "v.district_outside_province": ("kecamatan {value} tidak ada di provinsi Anda",
+                                    "kecamatan {value} is not in your province"),
 }
 
 

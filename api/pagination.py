@@ -1,9 +1,10 @@
-"""Paginated lists: ``limit`` and ``offset`` (or keyset ``after``), ordered by id.
+"""Paginated lists: ``limit`` and a ``cursor`` (or ``offset``), ordered by id.
 
-Every list answers ``{"items": [...], "total": N, "limit": L, "offset": O}``. ``total`` counts
-everything the filters match (``after`` narrows the page, not the total). ``after`` is the
-keyset alternative to ``offset`` for walking large lists: pass the id (or code) of the last
-item of the previous page.
+Every list answers ``{"items": [...], "total": N, "limit": L, "offset": O, "next_cursor": C}``.
+``total`` counts everything the filters match (a cursor narrows the page, not the total).
+``next_cursor`` is set when the page is full: pass it as ``cursor`` to get the next page
+(``after`` is the same, the id or code of the last item seen); it is ``null`` on the last
+page. Cursors walk large lists without the cost of deep offsets.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from api.deps import SettingsDep
 from api.settings import Settings
 
-__all__ = ["MAX_ID", "CodePageDep", "IdPath", "Page", "PageDep", "PageRequest", "paginate"]
+__all__ = ["MAX_ID", "CodePageDep", "IdPath", "Page", "PageDep", "PageRequest", "next_cursor",
+           "paginate"]
 
 KeyT = TypeVar("KeyT", int, str)
 ItemT = TypeVar("ItemT")
@@ -48,6 +50,7 @@ class Page(BaseModel, Generic[ItemT]):
     total: int
     limit: int
     offset: int
+    next_cursor: str | None = None
 
 
 def _limit(limit: int | None, settings: Settings) -> int:
@@ -77,7 +80,19 @@ def page_request(
         ge=0, le=MAX_ID,
         description="Hanya item dengan id lebih besar. / Only items with a larger id.",
     )] = None,
+    cursor: Annotated[str | None, Query(
+        max_length=20, pattern=r"^[0-9]+$",
+        description="next_cursor halaman sebelumnya. / next_cursor of the previous page.",
+    )] = None,
 ) -> PageRequest[int]:
+    if cursor is not None:
+        value = int(cursor)
+        if value > MAX_ID:
+            raise RequestValidationError([{
+                "type": "less_than_equal", "loc": ("query", "cursor"), "input": cursor,
+                "msg": f"Input should be less than or equal to {MAX_ID}",
+                "ctx": {"le": MAX_ID}}])
+        after = value if after is None else max(after, value)
     return PageRequest(limit=_limit(limit, settings), offset=offset, after=after)
 
 
@@ -107,3 +122,9 @@ def paginate(statement: Select[RowT], key: InstrumentedAttribute[Any],
     rows = session.scalars(
         statement.order_by(key).offset(page.offset).limit(page.limit)).all()
     return rows, total
+
+
+def next_cursor(keys: Sequence[Any], page: PageRequest[Any]) -> str | None:
+    """The cursor of the page after one whose items have ``keys`` (ids or codes, in order):
+    the last key when the page is full, else ``None``."""
+    return str(keys[-1]) if keys and len(keys) == page.limit else None

@@ -79,8 +79,10 @@ __all__ = [
     "load_taxonomy",
     "mark_contents",
     "name_key",
+    "prepare_certificate",
     "prepare_enterprise",
     "prepare_need",
+    "prepare_offer",
     "size_class",
     "write_enterprises",
     "write_needs",
@@ -283,7 +285,10 @@ class CatalogContext:
     today: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
-    def load(cls, *, session: Session, today: dt.date | None = None) -> CatalogContext:
+    def load(cls, *, session: Session, today: dt.date | None = None,
+             normaliser: Normaliser | None = None) -> CatalogContext:
+        """Read the reference data; ``normaliser`` saves building one (tens of ms) when the
+        caller keeps one."""
         districts = session.execute(
             select(Region.bps_code, Region.id, Region.name).where(Region.level == "district")
         ).all()
@@ -296,7 +301,7 @@ class CatalogContext:
             district_names=names,
             category_units=dict(categories),
             park_ids=dict(session.execute(select(Park.code, Park.id)).all()),
-            normaliser=load_normaliser(session=session),
+            normaliser=normaliser or load_normaliser(session=session),
             today=today or dt.date.today(),
         )
 
@@ -481,6 +486,30 @@ def _prepare_certificate(cert: CertificateRecord, index: int,
         return None
     return {"kind": cert.kind, "number": cert.number.strip(), "issuer": cert.issuer,
             "valid_until": cert.valid_until}
+
+
+def prepare_offer(offer: OfferRecord, context: CatalogContext) -> dict[str, Any]:
+    """Check one offer and convert it to its category's unit (the row to write, without its
+    enterprise); raises :class:`InvalidRecord` listing every problem, each naming its field."""
+    problems = _Problems()
+    row = _prepare_offer(offer, 0, context, problems)
+    for problem in problems.items:
+        problem.field = problem.field.removeprefix("offers[0].")
+    problems.raise_if_any()
+    assert row is not None  # no problems means a row
+    return row
+
+
+def prepare_certificate(certificate: CertificateRecord) -> dict[str, Any]:
+    """Check one certificate (the row to write, without its enterprise); raises
+    :class:`InvalidRecord`."""
+    problems = _Problems()
+    row = _prepare_certificate(certificate, 0, problems)
+    for problem in problems.items:
+        problem.field = problem.field.removeprefix("certificates[0].")
+    problems.raise_if_any()
+    assert row is not None
+    return row
 
 
 def prepare_enterprise(record: EnterpriseRecord, context: CatalogContext) -> PreparedEnterprise:

@@ -15,10 +15,17 @@ from sqlalchemy.orm import Session
 
 from catalog.exceptions import InvalidValue, NotFound
 from catalog.messages import message
-from catalog.models import Category, CategoryAlias, CategoryKbli, NormalisationRejection
+from catalog.models import (
+    CatalogMeta,
+    Category,
+    CategoryAlias,
+    CategoryKbli,
+    NormalisationRejection,
+)
 from catalog.normalise import Normaliser, Thresholds, clean_name
 
-__all__ = ["PERSON", "confirm_category", "load_normaliser", "reject_category"]
+__all__ = ["PERSON", "VOCABULARY_VERSION", "confirm_category", "load_normaliser",
+           "reject_category", "vocabulary_version"]
 
 #: ``CategoryAlias.source`` of names a person confirmed.
 PERSON = "person"
@@ -74,6 +81,7 @@ def confirm_category(name: str, category_code: str, *, session: Session) -> str:
     session.execute(delete(NormalisationRejection).where(
         NormalisationRejection.name_key == key,
         NormalisationRejection.category_code == category_code))
+    _bump_version(session=session)
     session.flush()
     return key
 
@@ -89,5 +97,25 @@ def reject_category(name: str, category_code: str, *, session: Session) -> str:
     session.execute(delete(CategoryAlias).where(
         CategoryAlias.alias == key, CategoryAlias.category_code == category_code,
         CategoryAlias.source == PERSON))
+    _bump_version(session=session)
     session.flush()
     return key
+
+
+#: The catalog_meta key counting what people taught the normaliser.
+VOCABULARY_VERSION = "vocabulary_version"
+
+
+def vocabulary_version(*, session: Session) -> int:
+    """How many times people taught the normaliser: a normaliser built at another version is
+    out of date."""
+    row = session.get(CatalogMeta, VOCABULARY_VERSION)
+    return int(row.value) if row is not None else 0
+
+
+def _bump_version(*, session: Session) -> None:
+    row = session.get(CatalogMeta, VOCABULARY_VERSION)
+    if row is None:
+        session.add(CatalogMeta(key=VOCABULARY_VERSION, value="1"))
+    else:
+        row.value = str(int(row.value) + 1)

@@ -1,5 +1,5 @@
 """IKM: small and medium industries, with what they offer and the certificates they hold."""
 
-from api.enterprises.routes import router
+from api.enterprises.routes import offer_router, router
 
-__all__ = ["router"]
+__all__ = ["offer_router", "router"]

@@ -1,26 +1,34 @@
-"""Reading needs. Functions take ``session=`` and never commit."""
+"""Reading and writing needs, within what the principal may see. Functions take ``session=``
+and never commit."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.auth.principal import Principal
 from api.pagination import PageRequest, paginate
+from api.scope import needs_visible, needs_writable, parks_visible
 from catalog.exceptions import NotFound
-from catalog.models import Need, Park
+from catalog.models import Need, NeedCertificate, Park
+from catalog.store import PreparedNeed, mark_contents
 
-__all__ = ["get_need", "list_needs"]
+__all__ = ["create_need", "delete_need", "get_need", "get_park", "list_needs", "update_need"]
 
 _LOADS = (selectinload(Need.park), selectinload(Need.required_certificates))
 
 
-def list_needs(*, session: Session, page: PageRequest[int], park: str | None = None,
+def list_needs(principal: Principal, *, session: Session, page: PageRequest[int],
+               park_id: int | None = None, park: str | None = None,
                category: str | None = None, status: str | None = None
                ) -> tuple[Sequence[Need], int]:
-    """Needs by id, filtered by park code, category and status."""
-    statement = select(Need).options(*_LOADS)
+    """The needs the principal may see, by id, filtered by park, category and status."""
+    statement = select(Need).options(*_LOADS).where(needs_visible(principal))
+    if park_id is not None:
+        statement = statement.where(Need.park_id == park_id)
     if park is not None:
         statement = statement.where(Need.park_id.in_(select(Park.id).where(Park.code == park)))
     if category is not None:
@@ -30,9 +38,53 @@ def list_needs(*, session: Session, page: PageRequest[int], park: str | None = N
     return paginate(statement, Need.id, page, session=session)
 
 
-def get_need(need_id: int, *, session: Session) -> Need:
-    """The need with ``need_id``; raises NotFound."""
-    need = session.scalar(select(Need).options(*_LOADS).where(Need.id == need_id))
+def get_park(park_id: int, principal: Principal, *, session: Session) -> Park:
+    """A park whose needs the principal may see; raises NotFound otherwise."""
+    park = session.scalar(select(Park).where(Park.id == park_id, parks_visible(principal)))
+    if park is None:
+        raise NotFound("park", park_id)
+    return park
+
+
+def get_need(need_id: int, principal: Principal, *, session: Session,
+             for_update: bool = False) -> Need:
+    """A need the principal may see (or, ``for_update``, change); raises NotFound."""
+    scope = needs_writable(principal) if for_update else needs_visible(principal)
+    need = session.scalar(select(Need).options(*_LOADS).where(Need.id == need_id, scope))
     if need is None:
         raise NotFound("need", need_id)
     return need
+
+
+def create_need(prepared: PreparedNeed, *, session: Session) -> Need:
+    """Write a prepared need with its required certificates."""
+    mark_contents("user", session=session)
+    need = Need(**prepared.row)
+    session.add(need)
+    session.flush()
+    for kind in prepared.certificates:
+        session.add(NeedCertificate(need_id=need.id, kind=kind))
+    session.flush()
+    session.refresh(need)
+    return need
+
+
+def update_need(need: Need, changes: dict[str, Any], certificates: Sequence[str] | None, *,
+                session: Session) -> Need:
+    """Apply ``changes`` (column → value) and, if given, the required certificates; the
+    version goes up by one."""
+    for column, value in changes.items():
+        setattr(need, column, value)
+    if certificates is not None:
+        session.execute(delete(NeedCertificate).where(NeedCertificate.need_id == need.id))
+        for kind in dict.fromkeys(certificates):
+            session.add(NeedCertificate(need_id=need.id, kind=kind))
+    need.version += 1
+    session.flush()
+    session.refresh(need)
+    return need
+
+
+def delete_need(need: Need, *, session: Session) -> None:
+    session.delete(need)
+    session.flush()

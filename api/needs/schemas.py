@@ -1,4 +1,4 @@
-"""The wire format of needs."""
+"""The wire format of needs: what a park buyer posts, changes and reads."""
 
 from __future__ import annotations
 
@@ -6,18 +6,71 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.pagination import Page
+from api.writes import etag
 from catalog.models import Need
 
-__all__ = ["NeedOut", "NeedPage", "NeedStatus"]
+__all__ = ["CertificateKind", "NeedIn", "NeedOut", "NeedPage", "NeedPatch", "NeedStatus",
+           "Period"]
 
 NeedStatus = Literal["draft", "open", "closed", "cancelled"]
+Period = Literal["hari", "minggu", "bulan", "sekali"]
+CertificateKind = Literal["NIB", "HALAL", "PIRT", "BPOM_MD", "SNI", "ISO9001", "SMK3",
+                          "HYGIENE"]
+
+
+class NeedIn(BaseModel):
+    """A new need, as the procurement team writes it: the product in its own words, how much
+    per period in the unit it counts in, by when, and the rules suppliers must keep. The park
+    is the one in the path; a new need is ``open``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product_name: str = Field(min_length=1, max_length=300,
+                              examples=["nasi kotak pekerja shift pagi"])
+    quantity: float = Field(gt=0, le=1e12, examples=[5000])
+    unit: str = Field(min_length=1, max_length=30, examples=["porsi"])
+    due_date: dt.date = Field(examples=["2026-12-15"])
+    period: Period = "hari"
+    category_code: str | None = Field(
+        default=None, max_length=60,
+        description="Kategori bila sudah tahu (tetap dicek normaliser). / The category, if "
+                    "known (the normaliser still checks it).")
+    required_certificates: list[CertificateKind] = Field(default_factory=list, max_length=8,
+                                                         examples=[["HALAL", "HYGIENE"]])
+    max_unit_price_idr: int | None = Field(default=None, gt=0, le=10**12,
+                                           description="per ``unit`` / per ``unit``")
+    split: bool = True
+    min_lot: float = Field(default=0, ge=0, le=1e12, description="dalam ``unit`` / in ``unit``")
+    max_suppliers: int | None = Field(default=None, ge=1, le=10_000)
+    max_distance_km: int | None = Field(default=None, ge=1, le=20_000)
+
+
+class NeedPatch(BaseModel):
+    """Changes to a need. ``quantity``, ``min_lot`` and ``max_unit_price_idr`` are in the
+    need's canonical ``unit`` (shown when it is read); a new ``product_name`` is normalised
+    again, and must stay in a category of the same unit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product_name: str | None = Field(default=None, min_length=1, max_length=300)
+    quantity: int | None = Field(default=None, gt=0, le=10**12)
+    due_date: dt.date | None = None
+    period: Period | None = None
+    required_certificates: list[CertificateKind] | None = Field(default=None, max_length=8)
+    max_unit_price_idr: int | None = Field(default=None, gt=0, le=10**12)
+    split: bool | None = None
+    min_lot: int | None = Field(default=None, ge=0, le=10**12)
+    max_suppliers: int | None = Field(default=None, ge=1, le=10_000)
+    max_distance_km: int | None = Field(default=None, ge=1, le=20_000)
 
 
 class NeedOut(BaseModel):
-    """A need: quantity per period in the category's canonical ``unit``, and its rules."""
+    """A need: quantity per period in the category's canonical ``unit``, its rules, and what
+    the normaliser made of its product name (``category_code``, ``category_score`` 0–100,
+    ``category_status`` auto, review, unknown or confirmed)."""
 
     id: int
     park_id: int
@@ -38,6 +91,7 @@ class NeedOut(BaseModel):
     max_distance_km: int | None
     status: NeedStatus
     required_certificates: list[str] = Field(examples=[["HALAL", "HYGIENE"]])
+    etag: str = Field(description="Untuk If-Match saat mengubah / for If-Match when changing")
 
     @classmethod
     def of(cls, need: Need, units: Mapping[str, str]) -> NeedOut:
@@ -53,6 +107,7 @@ class NeedOut(BaseModel):
             max_distance_km=need.max_distance_km,
             status=need.status,
             required_certificates=sorted(c.kind for c in need.required_certificates),
+            etag=etag("need", need.id, need.version),
         )
 
 

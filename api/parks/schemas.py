@@ -34,7 +34,10 @@ class ParkOut(BaseModel):
 class ParkDetail(ParkOut):
     """A park with how many needs it has posted, by status."""
 
-    needs_by_status: dict[str, int] = Field(examples=[{"open": 12, "closed": 3}])
+    needs_by_status: dict[str, int] | None = Field(
+        examples=[{"open": 12, "closed": 3}],
+        description="Hanya bagi yang boleh melihat kebutuhannya / only for those who may see "
+                    "its needs")
 
 
 class ParkPage(Page[ParkOut]):

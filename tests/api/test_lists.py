@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from .conftest import headers_for
+
 
 def _get(client: TestClient, path: str) -> Any:
     response = client.get(path)
@@ -140,7 +142,11 @@ def test_enterprise_list_item_shows_place_size_and_categories(client: TestClient
     assert ani["regency_name"] == "Morowali"
     assert ani["size_class"] == "mikro"
     assert ani["categories"] == ["katering-kontrak"]
-    assert "owner_phone" not in ani
+    public = client.get("/api/v1/enterprises?q=bu%20ani",
+                        headers=headers_for(client, "buyer.imip")).json()["items"][0]
+    assert public["view"] == "public"
+    assert "owner_phone" not in public
+    assert "size_class" not in public
 
 
 def test_enterprise_detail_marks_expired_certificates_invalid(client: TestClient) -> None:
@@ -181,4 +187,4 @@ def test_empty_catalog_gives_empty_pages(empty_client: TestClient) -> None:
     """On an empty database every list is an empty page, not an error."""
     for resource in ("regions", "parks", "taxonomy", "enterprises", "needs"):
         assert _get(empty_client, f"/api/v1/{resource}") == {
-            "items": [], "total": 0, "limit": 50, "offset": 0}
+            "items": [], "total": 0, "limit": 50, "offset": 0, "next_cursor": None}
