@@ -174,6 +174,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bad_problem": ("{file}: masalah tidak valid di {path}: {message}",
                     "{file}: the problem is not valid at {path}: {message}"),
     "written": ("Ditulis: {file}", "Written: {file}"),
+    "demo_accounts": ("Akun demo (kata sandi: {password})",
+                      "Demo accounts (password: {password})"),
+    "username": ("Nama pengguna", "Username"),
+    "role": ("Peran", "Role"),
+    "who": ("Siapa", "Who"),
+    "role_park_buyer": ("pengadaan kawasan", "park procurement"),
+    "role_ikm_owner": ("pemilik IKM", "IKM owner"),
+    "role_agency": ("dinas perindustrian", "industry agency"),
+    "role_admin": ("admin", "admin"),
     "match_summary": ("Hasil pencocokan ({days} hari)", "Match result ({days} days)"),
     "demand_units": ("unit dibutuhkan", "units needed"),
     "served_units": ("unit dilayani IKM", "units served by IKM"),
@@ -462,9 +471,22 @@ def demo(
             summary = build_demo_database(engine, seed=seed, today=dt.date.today(),
                                           force=force)
         _summary_tables(state, summary)
+        _accounts_table(state)
         state.out.print(state.say("demo_ready"), style="bold green")
         if serve:
             _serve(state, host, port)
+
+
+def _accounts_table(state: State) -> None:
+    from api.auth.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    table = Table(title=state.say("demo_accounts", password=DEMO_PASSWORD))
+    table.add_column(state.say("username"))
+    table.add_column(state.say("role"))
+    table.add_column(state.say("who"))
+    for username, name, role in DEMO_ACCOUNTS:
+        table.add_row(username, state.say(f"role_{role}"), name)
+    state.out.print(table)
 
 
 @app.command("serve")

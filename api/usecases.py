@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, distinct, func, inspect, select
 from sqlalchemy.orm import Session, aliased
 
+from api.auth.accounts import create_demo_accounts
 from catalog.db import (
     MIGRATIONS,
     downgrade_database,
@@ -244,7 +245,8 @@ def holds_user_data(engine: Engine) -> bool:
 
 def build_demo_database(engine: Engine, *, seed: int = 0, today: dt.date | None = None,
                         force: bool = False) -> DemoSummary:
-    """A fresh database holding the demo: taxonomy, regions, links, parks, IKM and needs.
+    """A fresh database holding the demo: taxonomy, regions, links, parks, IKM, needs and the
+    demo accounts (:func:`api.auth.accounts.create_demo_accounts`).
 
     Whatever the database held before is gone (see :func:`reset_database`), so a database
     holding anything but demo data is refused with :class:`DatabaseHoldsUserData` unless
@@ -270,5 +272,6 @@ def build_demo_database(engine: Engine, *, seed: int = 0, today: dt.date | None 
         write_enterprises([prepare_enterprise(record, context)
                            for record in enterprises], session=session)
         write_needs([prepare_need(record, context) for record in needs], session=session)
+        create_demo_accounts(session=session)
         mark_contents("demo", session=session)
         return summarise_catalog(session=session, today=today)

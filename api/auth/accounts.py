@@ -27,6 +27,7 @@ from catalog.models import (
 )
 
 __all__ = [
+    "DEMO_ACCOUNTS",
     "DEMO_PASSWORD",
     "LoginLimit",
     "authenticate",
@@ -153,23 +154,33 @@ def _first_enterprise(district_bps_code: str, category: str, *, session: Session
     return found
 
 
+#: The demo's accounts: username, display name, role.
+DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("pengadaan.imip", "Pengadaan IMIP", "park_buyer"),
+    ("pengadaan.ihip", "Pengadaan IHIP", "park_buyer"),
+    ("ikm.katering-bahodopi", "Katering di Bahodopi", "ikm_owner"),
+    ("ikm.las-bungku", "Bengkel las di Bungku", "ikm_owner"),
+    ("dinas.sulteng", "Disperindag Sulawesi Tengah", "agency"),
+    ("admin", "Admin Simpul", "admin"),
+)
+
+
 def create_demo_accounts(*, session: Session) -> list[Account]:
-    """The demo's accounts, all with :data:`DEMO_PASSWORD`: IMIP's and IHIP's procurement, a
-    caterer in Bahodopi (near IMIP), a welding shop in Bungku (Bungku Tengah), the Central
-    Sulawesi industry agency and an admin."""
+    """The demo's accounts (:data:`DEMO_ACCOUNTS`), all with :data:`DEMO_PASSWORD`: IMIP's
+    and IHIP's procurement, the first caterer of the demo in Bahodopi (near IMIP), the first
+    welding shop in Bungku (Bungku Tengah), the Central Sulawesi industry agency, an admin."""
     park = dict(session.execute(select(Park.code, Park.id)).all())
     province = session.scalar(select(Region.id).where(Region.bps_code == "72"))
-    caterer = _first_enterprise("7203021", "katering-kontrak", session=session)
-    welder = _first_enterprise("7203030", "jasa-las", session=session)
-    specs: list[tuple[str, str, str, dict[str, object]]] = [
-        ("pengadaan.imip", "Pengadaan IMIP", "park_buyer", {"park_id": park["IMIP"]}),
-        ("pengadaan.ihip", "Pengadaan IHIP", "park_buyer", {"park_id": park["IHIP"]}),
-        ("ikm.katering-bahodopi", "Katering di Bahodopi", "ikm_owner",
-         {"enterprise_ids": [caterer]}),
-        ("ikm.las-bungku", "Bengkel las di Bungku", "ikm_owner", {"enterprise_ids": [welder]}),
-        ("dinas.sulteng", "Disperindag Sulawesi Tengah", "agency", {"province_id": province}),
-        ("admin", "Admin Simpul", "admin", {}),
-    ]
+    bound: dict[str, dict[str, object]] = {
+        "pengadaan.imip": {"park_id": park["IMIP"]},
+        "pengadaan.ihip": {"park_id": park["IHIP"]},
+        "ikm.katering-bahodopi": {"enterprise_ids": [
+            _first_enterprise("7203021", "katering-kontrak", session=session)]},
+        "ikm.las-bungku": {"enterprise_ids": [
+            _first_enterprise("7203030", "jasa-las", session=session)]},
+        "dinas.sulteng": {"province_id": province},
+        "admin": {},
+    }
     return [create_account(username, DEMO_PASSWORD, role, display_name=name, session=session,
-                           **bound)  # type: ignore[arg-type]
-            for username, name, role, bound in specs]
+                           **bound[username])  # type: ignore[arg-type]
+            for username, name, role in DEMO_ACCOUNTS]
