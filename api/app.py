@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -34,6 +35,8 @@ from api.idempotency import IdempotencyMiddleware
 from api.imports import routes as imports_routes
 from api.review import routes as review_routes
 from api.runs import routes as runs_routes
+from api.runs.dispatcher import Dispatcher
+from api.runs.leadership import DispatcherLock
 from api.settings import Settings, get_settings
 from catalog.db import make_engine, make_sessionmaker
 
@@ -71,9 +74,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.write_sessionmaker = make_sessionmaker(engine, writes=True)
         # Made on first use, so that an unreachable database still lets /healthz answer.
         app.state.secret_key = None
+        # Match runs execute in worker processes started by the dispatcher's thread of the
+        # one process holding the database's dispatcher lock; starting it fails the runs an
+        # earlier instance left running, stopping it puts the runs of its workers back in the
+        # queue. Both touch the database: off the event loop.
+        dispatcher = (Dispatcher(database_url=settings.database_url,
+                                 reads=app.state.sessionmaker,
+                                 writes=app.state.write_sessionmaker,
+                                 workers=settings.run_workers,
+                                 lock=DispatcherLock(engine))
+                      if settings.run_dispatcher else None)
+        app.state.dispatcher = dispatcher
+        if dispatcher is not None:
+            await anyio.to_thread.run_sync(dispatcher.start)
         try:
             yield
         finally:
+            if dispatcher is not None:
+                await anyio.to_thread.run_sync(dispatcher.stop)
             engine.dispose()
 
     app = FastAPIOffline(

@@ -571,7 +571,8 @@ class RunNeed(Base):
     served: Mapped[int] = mapped_column(BigInteger)
     local: Mapped[int] = mapped_column(BigInteger)
     landed_cost_idr: Mapped[int] = mapped_column(BigInteger)
-    #: What an unmet unit is worth: the price ceiling, else the dearest landed cost served.
+    #: What an unmet unit is worth: the price ceiling, else the dearest landed cost served,
+    #: else the cheapest price any IKM asks in the need's category, else 0 (unknown).
     unit_value_idr: Mapped[int] = mapped_column(BigInteger)
 
 
