@@ -1,7 +1,8 @@
 """Dependencies routes ask for: settings, a database session, the reader's language.
 
 The engine and session factory live in ``app.state`` (made in the app's lifespan). One request
-is one transaction: the session commits when the route returns and rolls back if it raises.
+is one transaction: the session commits when the route returns, before the response is sent,
+and rolls back if it raises.
 """
 
 from __future__ import annotations
@@ -68,5 +69,8 @@ def documented_language(
 
 SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_session)]
+#: ``scope="function"``: the transaction commits when the route has returned and its response
+#: is serialised, *before* the response is sent — a client never sees a 2xx for a write that
+#: then failed to commit (the default, ``"request"``, would commit after sending).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 LanguageDep = Annotated[Language, Depends(get_language)]

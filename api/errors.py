@@ -3,9 +3,11 @@
 This is the one place where errors become HTTP: request validation (422, naming each field),
 the catalog's :class:`~catalog.exceptions.NotFound` (404) and
 :class:`~catalog.exceptions.InvalidValue` / :class:`~catalog.store.InvalidRecord` (422, naming
-each field), HTTP errors raised by routes or by routing itself, and, as a last resort, anything
-unexpected (500, logged, without a traceback to the client). Text is in Bahasa Indonesia unless
-the request asks for English (``?lang=en`` or ``Accept-Language: en``).
+each field), HTTP errors raised by routes or by routing itself, the database failing under a
+request (503 with ``Retry-After`` when it cannot be reached or a transaction could not be
+serialised; 409 when a write collides with another made at the same moment), and, as a last
+resort, anything unexpected (500, logged, without a traceback to the client). Text is in
+Bahasa Indonesia unless the request asks for English (``?lang=en`` or ``Accept-Language: en``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.i18n import TEXTS, Language, negotiate_language, text
@@ -233,6 +236,27 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
                             headers=dict(exc.headers or {}), language=language)
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Unreachable, a lock not granted in time, a serialisation failure or deadlock: the
+    # transaction was rolled back whole, and the same request may simply be sent again.
+    logger.warning("Database error on %s %s: %s", request.method, request.url.path,
+                   str(exc).splitlines()[0])
+    language = _language(request)
+    return problem_response(request, status=503, problem_type="database-unavailable",
+                            detail=text("detail.database_busy", language),
+                            headers={"Retry-After": "1"}, language=language)
+
+
+async def _write_conflict(request: Request, exc: Exception) -> JSONResponse:
+    # The checks before a write passed, yet a constraint refused it: another write committed
+    # the same thing (a NIB, say) in between. Nothing of this request was written.
+    logger.warning("Write conflict on %s %s: %s", request.method, request.url.path,
+                   str(exc).splitlines()[0])
+    language = _language(request)
+    return problem_response(request, status=409, problem_type="write-conflict",
+                            detail=text("detail.write_conflict", language), language=language)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     language = _language(request)
@@ -248,4 +272,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidValue, _invalid_value)
     app.add_exception_handler(InvalidRecord, _invalid_value)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(IntegrityError, _write_conflict)
     app.add_exception_handler(Exception, _unexpected)

@@ -87,6 +87,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "detail.internal": (
         "Terjadi kesalahan yang tidak terduga; sudah dicatat di log server. Coba lagi nanti.",
         "Something unexpected went wrong; it has been logged on the server. Try again later."),
+    "detail.database_busy": (
+        "Basis data sedang tidak bisa melayani; tidak ada yang ditulis. Coba lagi sebentar.",
+        "The database cannot serve the request just now; nothing was written. Try again in "
+        "a moment."),
+    "detail.write_conflict": (
+        "Perubahan ini bertabrakan dengan perubahan lain pada saat yang sama; tidak ada yang "
+        "ditulis. Muat ulang lalu coba lagi.",
+        "This write collided with another made at the same moment; nothing was written. "
+        "Reload and try again."),
     "detail.database_unavailable": ("Basis data tidak bisa dihubungi.",
                                     "The database cannot be reached."),
     # kinds of things, for "not found"

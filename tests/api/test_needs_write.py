@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
 from catalog.db import make_sessionmaker
 from catalog.models import AuditEvent
@@ -169,3 +170,29 @@ def test_every_write_is_in_the_audit_log(client: TestClient) -> None:
     assert [e.action for e in events] == ["create", "update", "delete"]
     assert {e.username for e in events} == {"buyer.imip"}
     assert json.loads(events[1].changes) == {"quantity": 30}
+
+
+def test_a_write_whose_commit_fails_is_not_answered_as_done(client: TestClient) -> None:
+    """The transaction commits before the response is sent: when the commit fails (the
+    database went away), the client gets a 503 problem with Retry-After, not a 201, and the
+    need is not there."""
+    app = client.app
+    factory = app.state.write_sessionmaker  # type: ignore[attr-defined]
+
+    def refuse(_session: object) -> None:
+        raise OperationalError("COMMIT", {}, Exception("the database went away"))
+
+    park = _park_id(client, "IMIP")
+    headers = headers_for(client, "buyer.imip")
+    before = client.get(f"/api/v1/parks/{park}/needs", headers=headers).json()["items"]
+    event.listen(factory, "before_commit", refuse)
+    try:
+        response = client.post(f"/api/v1/parks/{park}/needs", json=NEED, headers=headers)
+    finally:
+        event.remove(factory, "before_commit", refuse)
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["type"] == "urn:simpul:problem:database-unavailable"
+    after = client.get(f"/api/v1/parks/{park}/needs", headers=headers).json()["items"]
+    assert after == before
