@@ -143,6 +143,35 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "this field is unknown and may not be sent"),
     # --- match runs and opportunities ---
     # --- agency reports, review, normalising and imports ---
+    "v.review_category_required": (
+        "wajib diisi untuk 'correct', dan untuk 'confirm' bila belum ada kategori usulan",
+        "is required for 'correct', and for 'confirm' when there is no suggested category"),
+    "v.review_confirm_other": (
+        "'confirm' menerima kategori usulan '{suggested}'; pakai 'correct' untuk kategori lain",
+        "'confirm' accepts the suggested category '{suggested}'; use 'correct' for another"),
+    "detail.upload_not_multipart": (
+        "Kirim file sebagai multipart/form-data, di isian 'file'.",
+        "Send the file as multipart/form-data, in the field 'file'."),
+    "detail.upload_format": (
+        "Hanya file .csv atau .xlsx yang bisa diimpor; terkirim '{name}'.",
+        "Only .csv and .xlsx files can be imported; got '{name}'."),
+    "detail.upload_broken": ("Isi multipart tidak bisa dibaca.",
+                             "The multipart body cannot be read."),
+    "detail.upload_too_large": (
+        "File lebih besar dari batas {limit} byte (SIMPUL_MAX_IMPORT_BYTES).",
+        "The file is larger than the limit of {limit} bytes (SIMPUL_MAX_IMPORT_BYTES)."),
+    "detail.import_unreadable": ("File {file} tidak bisa dibaca: {reason}.",
+                                 "The file {file} cannot be read: {reason}."),
+    "detail.import_rejected": (
+        "Ada {count} masalah di {file}; tidak ada yang ditulis.",
+        "{count} problem(s) in {file}; nothing was written."),
+    "import.district_outside_province": (
+        "kecamatan {value} di luar provinsi Anda; Dinas hanya mengimpor IKM provinsinya",
+        "kecamatan {value} is outside your province; the agency imports only its own IKM"),
+    "import.nib_outside_province": (
+        "NIB {value} terdaftar untuk IKM di luar provinsi Anda",
+        "NIB {value} is registered to an IKM outside your province"),
+    "import.row_problem": ("baris {row}, {column}: {reason}", "row {row}, {column}: {reason}"),
     # --- needs, IKM, offers and certificates ---
     "v.category_unit_changes": (
         "nama produk ini masuk kategori dengan satuan lain; pasang kebutuhan baru",
