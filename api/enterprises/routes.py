@@ -28,6 +28,7 @@ from api.enterprises import queries
 from api.enterprises.schemas import (
     CertificateIn,
     CertificateOut,
+    CertificatePage,
     EnterpriseAgency,
     EnterpriseIn,
     EnterpriseOwn,
@@ -36,17 +37,19 @@ from api.enterprises.schemas import (
     EnterprisePublic,
     EnterpriseView,
     OfferAgency,
+    OfferAgencyPage,
     OfferIn,
     OfferOwn,
+    OfferOwnPage,
     OfferPatch,
     SizeClass,
 )
 from api.errors import ApiProblem
-from api.pagination import IdPath, PageDep, next_cursor
+from api.pagination import IdPath, PageDep, next_cursor, paginate
 from api.scope import districts_of_province
 from api.taxonomy.queries import category_units
 from api.writes import IfMatch, audit, check_version, set_etag
-from catalog.models import Enterprise, Region
+from catalog.models import Certificate, Enterprise, Offer, Region
 from catalog.records import CertificateRecord, EnterpriseRecord, OfferRecord
 from catalog.store import (
     InvalidRecord,
@@ -185,14 +188,18 @@ def _offers_of(enterprise_id: int, principal: Principal, session: Any) -> Enterp
 
 
 @router.get("/{enterprise_id}/offers", summary="Penawaran IKM / An IKM's offers")
-def list_offers(principal: OfferReaders, session: SessionDep,
-                enterprise_id: IdPath) -> list[OfferOwn] | list[OfferAgency]:
+def list_offers(principal: OfferReaders, session: SessionDep, page: PageDep,
+                enterprise_id: IdPath) -> OfferOwnPage | OfferAgencyPage:
+    """The IKM's offers by id: with prices for its owner, without for the agency."""
     enterprise = _offers_of(enterprise_id, principal, session)
-    units = category_units((o.category_code for o in enterprise.offers), session=session)
-    offers = sorted(enterprise.offers, key=lambda o: o.id)
+    offers, total = paginate(select(Offer).where(Offer.enterprise_id == enterprise.id),
+                             Offer.id, page, session=session)
+    units = category_units((o.category_code for o in offers), session=session)
+    fields = {"total": total, "limit": page.limit, "offset": page.offset,
+              "next_cursor": next_cursor([o.id for o in offers], page)}
     if queries.is_own(principal, enterprise.id):
-        return [OfferOwn.of(o, units) for o in offers]
-    return [OfferAgency.of(o, units) for o in offers]
+        return OfferOwnPage(items=[OfferOwn.of(o, units) for o in offers], **fields)
+    return OfferAgencyPage(items=[OfferAgency.of(o, units) for o in offers], **fields)
 
 
 @router.post("/{enterprise_id}/offers", status_code=status.HTTP_201_CREATED,
@@ -268,13 +275,17 @@ def delete_offer(principal: Owners, session: SessionDep, offer_id: IdPath,
 
 
 @router.get("/{enterprise_id}/certificates", summary="Sertifikat IKM / An IKM's certificates")
-def list_certificates(principal: OfferReaders, session: SessionDep,
-                      enterprise_id: IdPath) -> list[CertificateOut]:
-    """Certificates with validity and a warning when they end within 60 days."""
+def list_certificates(principal: OfferReaders, session: SessionDep, page: PageDep,
+                      enterprise_id: IdPath) -> CertificatePage:
+    """Certificates by id, with validity and a warning when they end within 60 days."""
     enterprise = _offers_of(enterprise_id, principal, session)
+    certificates, total = paginate(
+        select(Certificate).where(Certificate.enterprise_id == enterprise.id),
+        Certificate.id, page, session=session)
     today = dt.date.today()
-    return [CertificateOut.of(c, today)
-            for c in sorted(enterprise.certificates, key=lambda c: c.id)]
+    return CertificatePage(items=[CertificateOut.of(c, today) for c in certificates],
+                           total=total, limit=page.limit, offset=page.offset,
+                           next_cursor=next_cursor([c.id for c in certificates], page))
 
 
 @router.post("/{enterprise_id}/certificates", status_code=status.HTTP_201_CREATED,

@@ -27,10 +27,10 @@ from api.pagination import Page
 from api.writes import etag
 from catalog.models import Certificate, Enterprise, Offer
 
-__all__ = ["CertificateIn", "CertificateOut", "EnterpriseAgency", "EnterpriseIn",
-           "EnterpriseOwn", "EnterprisePage", "EnterprisePatch", "EnterprisePublic",
-           "EnterpriseView", "LegalForm", "OfferAgency", "OfferIn", "OfferOwn", "OfferPatch",
-           "SizeClass"]
+__all__ = ["CertificateIn", "CertificateOut", "CertificatePage", "EnterpriseAgency",
+           "EnterpriseIn", "EnterpriseOwn", "EnterprisePage", "EnterprisePatch",
+           "EnterprisePublic", "EnterpriseView", "LegalForm", "OfferAgency", "OfferAgencyPage",
+           "OfferIn", "OfferOwn", "OfferOwnPage", "OfferPatch", "SizeClass"]
 
 SizeClass = Literal["mikro", "kecil", "menengah", "besar"]
 LegalForm = Literal["perorangan", "UD", "CV", "PT", "koperasi", "firma"]
@@ -216,6 +216,18 @@ EnterpriseView = EnterpriseOwn | EnterpriseAgency | EnterprisePublic
 
 class EnterprisePage(Page[EnterpriseView]):
     """A page of IKM, each in the view the reader may have of it (``view``)."""
+
+
+class OfferOwnPage(Page[OfferOwn]):
+    """A page of an IKM's offers, as its owner sees them."""
+
+
+class OfferAgencyPage(Page[OfferAgency]):
+    """A page of an IKM's offers, as the agency of its province sees them (no prices)."""
+
+
+class CertificatePage(Page[CertificateOut]):
+    """A page of an IKM's certificates."""
 
 
 class EnterpriseIn(BaseModel):

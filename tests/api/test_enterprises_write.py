@@ -99,7 +99,7 @@ def test_offers_are_added_changed_and_removed_by_their_owner(client: TestClient)
     assert cheaper.status_code == 200
     assert cheaper.json()["unit_price_idr"] == 1_800
     assert client.delete(path, headers=owner).status_code == 204
-    offers = client.get(f"/api/v1/enterprises/{ani}/offers", headers=owner).json()
+    offers = client.get(f"/api/v1/enterprises/{ani}/offers", headers=owner).json()["items"]
     assert offer["id"] not in [o["id"] for o in offers]
 
 
@@ -112,7 +112,7 @@ def test_offers_of_another_ikm_are_out_of_reach(client: TestClient) -> None:
         assert client.get(path, headers=headers_for(client, "owner.las")).status_code == 404
         assert client.get(path, headers=headers_for(client, "buyer.imip")).status_code == 403
     offers = client.get(f"/api/v1/enterprises/{ani}/offers",
-                        headers=headers_for(client, "agency.sulteng")).json()
+                        headers=headers_for(client, "agency.sulteng")).json()["items"]
     assert offers
     assert all("unit_price_idr" not in o for o in offers)
 
@@ -129,7 +129,30 @@ def test_certificates_are_added_once_and_warn_before_they_expire(client: TestCli
     again = client.post(path, json={"kind": "PIRT", "number": "P-IRT 2067203010123"},
                         headers=owner)
     assert again.status_code == 409
-    hygiene = [c for c in client.get(path, headers=owner).json() if c["kind"] == "HYGIENE"]
+    hygiene = [c for c in client.get(path, headers=owner).json()["items"]
+               if c["kind"] == "HYGIENE"]
     assert hygiene[0]["valid"] is False
     assert client.post(path, json={"kind": "HALAL", "number": "x", "colour": "hijau"},
                        headers=owner).status_code == 422
+
+
+def test_offers_and_certificates_are_paginated(client: TestClient) -> None:
+    """A page at a time, by id, with a cursor to the next page."""
+    owner = headers_for(client, "owner.ani")
+    ani = _ani(client)
+    assert client.post(f"/api/v1/enterprises/{ani}/offers", headers=owner, json={
+        "product_name": "nasi kotak lauk ikan", "quantity": 300, "unit": "porsi",
+        "unit_price_idr": 24_000}).status_code == 201
+    assert client.post(f"/api/v1/enterprises/{ani}/certificates", headers=owner, json={
+        "kind": "PIRT", "number": "P-IRT 2067203010999"}).status_code == 201
+    for resource in ("offers", "certificates"):
+        path = f"/api/v1/enterprises/{ani}/{resource}"
+        everything = client.get(path, headers=owner).json()
+        assert everything["total"] == len(everything["items"]) >= 2
+        ids = [item["id"] for item in everything["items"]]
+        assert ids == sorted(ids)
+        first = client.get(path, params={"limit": 1}, headers=owner).json()
+        assert [item["id"] for item in first["items"]] == ids[:1]
+        rest = client.get(path, params={"cursor": first["next_cursor"]}, headers=owner).json()
+        assert [item["id"] for item in rest["items"]] == ids[1:]
+        assert rest["next_cursor"] is None
