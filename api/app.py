@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
+from sqlalchemy.engine import make_url
 
 from api import enterprises, health, home, needs, parks, regions, taxonomy
 from api.agency import routes as agency_routes
@@ -38,6 +39,7 @@ from api.runs import routes as runs_routes
 from api.runs.dispatcher import Dispatcher
 from api.runs.leadership import DispatcherLock
 from api.settings import Settings, get_settings
+from api.writegate import write_gate_for
 from catalog.db import make_engine, make_sessionmaker
 
 __all__ = ["API_PREFIX", "create_app"]
@@ -62,14 +64,28 @@ def _version() -> str:
         return "0.0.0"
 
 
+def _pool(settings: Settings) -> dict[str, Any]:
+    """The connection pool of the app's engine: ``db_pool_size`` connections for requests
+    and as many again for what runs beside them (sign-in checks, idempotency records, the
+    run dispatcher). An in-memory SQLite database keeps its one connection."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_size}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Simpul web app for ``settings`` (read from the environment when not given)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, **_pool(settings))
         app.state.engine = engine
+        # See api.deps.get_session: requests holding a connection at once (one per pooled
+        # connection), and on SQLite one writing transaction at a time (api.writegate).
+        app.state.request_slots = anyio.Semaphore(settings.db_pool_size)
+        app.state.write_gate = write_gate_for(engine)
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.write_sessionmaker = make_sessionmaker(engine, writes=True)
         # Made on first use, so that an unreachable database still lets /healthz answer.
@@ -92,6 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if dispatcher is not None:
                 await anyio.to_thread.run_sync(dispatcher.stop)
+            if app.state.write_gate is not None:
+                app.state.write_gate.close()
             engine.dispose()
 
     app = FastAPIOffline(
@@ -113,19 +131,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(home.router)
     app.include_router(health.router)
 
-    v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(documented_language)],
-                   responses=PROBLEM_RESPONSES)
-    v1.include_router(auth_routes.public_router)
-    signed_in = APIRouter(dependencies=[Depends(current_principal)],
-                          responses=SIGNED_IN_RESPONSES)
-    signed_in.include_router(auth_routes.router)
-    for resource in (regions, parks, taxonomy, enterprises, needs, runs_routes, agency_routes,
-                     review_routes, imports_routes):
-        signed_in.include_router(resource.router)
-    signed_in.include_router(needs.park_router)
-    signed_in.include_router(enterprises.offer_router)
-    v1.include_router(signed_in)
-    app.include_router(v1)
+    # Every router is included into the app itself, under the API prefix, with the
+    # dependencies of its part: routing walks included routers one by one, so a flat list
+    # is matched several times faster than routers nested inside routers.
+    public = [Depends(documented_language)]
+    app.include_router(auth_routes.public_router, prefix=API_PREFIX, dependencies=public,
+                       responses=PROBLEM_RESPONSES)
+    signed_in = [*public, Depends(current_principal)]
+    for router in (needs.park_router, needs.router, enterprises.router,
+                   enterprises.offer_router, runs_routes.router, parks.router,
+                   auth_routes.router, agency_routes.router, review_routes.router,
+                   imports_routes.router, taxonomy.router, regions.router):
+        app.include_router(router, prefix=API_PREFIX, dependencies=signed_in,
+                           responses={**PROBLEM_RESPONSES, **SIGNED_IN_RESPONSES})
     _serve_problems_only_as_problem_json(app)
     return app
 

@@ -7,18 +7,20 @@ and rolls back if it raises.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.i18n import Language, negotiate_language
 from api.settings import Settings
-from catalog.db import session_scope
 
 __all__ = [
+    "READ_METHODS",
     "EngineDep",
     "LanguageDep",
     "SessionDep",
@@ -31,34 +33,75 @@ __all__ = [
 ]
 
 
-def get_settings_from_app(request: Request) -> Settings:
+# Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in its
+# thread pool, and each such hop costs more than the work itself. Those that touch the
+# database stay plain functions (or hand the blocking part to the thread pool).
+
+
+async def get_settings_from_app(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Methods that only read: their session never takes a write lock.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_UNGATED = contextlib.nullcontext()
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session in one transaction for the whole request (one that takes the write lock at
-    once on SQLite when the method writes)."""
-    factory = (request.app.state.sessionmaker if request.method in _READS
-               else request.app.state.write_sessionmaker)
-    with session_scope(factory) as session:
-        yield session
+    once on SQLite when the method writes): committed when the route has returned, rolled
+    back if it raised.
+
+    Opening a session does no I/O (it connects at its first statement), so it is made here
+    on the event loop; the commit or rollback runs in the thread pool. The route uses the
+    session in the thread pool, one thread at a time.
+
+    A request holds its connection across several hops to the thread pool (dependencies,
+    route, commit), so without a bound a burst of requests could take every thread while
+    waiting for a connection that the holders cannot give back without a thread. The app's
+    ``request_slots`` (as many as the pool has connections, fewer than the thread pool has
+    threads) are taken here, on the event loop, before anything is held; on SQLite a writing
+    request first passes the ``write_gate`` (:mod:`api.writegate`), so that one writing
+    transaction at a time, across the processes, holds the database's write lock."""
+    state = request.app.state
+    reads = request.method in READ_METHODS
+    factory = state.sessionmaker if reads else state.write_sessionmaker
+    gate = state.write_gate.held() if not reads and state.write_gate is not None else _UNGATED
+    async with gate, state.request_slots:
+        session = factory()
+        try:
+            yield session
+        except BaseException:
+            await run_in_threadpool(_end, session, False)
+            raise
+        await run_in_threadpool(_end, session, True)
 
 
-def get_language(request: Request,
-                 settings: Annotated[Settings, Depends(get_settings_from_app)]) -> Language:
+def _end(session: Session, commit: bool) -> None:
+    # The session's own commit and rollback: a route may have rolled back on purpose (an
+    # import refused whole), which leaves nothing to commit.
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+async def get_language(request: Request,
+                       settings: Annotated[Settings, Depends(get_settings_from_app)]
+                       ) -> Language:
     return negotiate_language(request, settings.lang)
 
 
-def documented_language(
+async def documented_language(
     lang: Annotated[Language | None, Query(
         description="Bahasa pesan: `id` (bawaan) atau `en`. / Language of messages.")] = None,
     accept_language: Annotated[str | None, Header(

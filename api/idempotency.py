@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import anyio
 from sqlalchemy import delete, update
@@ -39,6 +40,8 @@ from api.errors import FieldProblem, problem_response
 from api.i18n import negotiate_language, text
 from catalog.db import session_scope
 from catalog.models import IdempotencyRecord
+
+T = TypeVar("T")
 
 __all__ = ["WAIT_S", "IdempotencyMiddleware"]
 
@@ -102,9 +105,9 @@ class IdempotencyMiddleware:
         """``claimed``, ``mismatch``, ``busy`` or the stored row's answer."""
         deadline = time.monotonic() + WAIT_S
         while True:
-            found = await run_in_threadpool(_claim_or_read, state.write_sessionmaker,
-                                            state.sessionmaker, account_id, key,
-                                            scope["method"], scope["path"], digest)
+            found = await _writing(state, _claim_or_read, state.write_sessionmaker,
+                                   state.sessionmaker, account_id, key,
+                                   scope["method"], scope["path"], digest)
             if found is not None:
                 return found
             if time.monotonic() >= deadline:
@@ -126,16 +129,16 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            await run_in_threadpool(_release, state.write_sessionmaker, account_id, key)
+            await _writing(state, _release, state.write_sessionmaker, account_id, key)
             raise
         if answer["status"] >= 500:
-            await run_in_threadpool(_release, state.write_sessionmaker, account_id, key)
+            await _writing(state, _release, state.write_sessionmaker, account_id, key)
             return
         kept = {name.decode("latin-1").lower(): value.decode("latin-1")
                 for name, value in answer["headers"]
                 if name.decode("latin-1").lower() in _KEPT_HEADERS}
-        await run_in_threadpool(_store, state.write_sessionmaker, account_id, key,
-                                answer["status"], answer["body"], kept)
+        await _writing(state, _store, state.write_sessionmaker, account_id, key,
+                       answer["status"], answer["body"], kept)
 
     async def _refuse(self, request: Request, scope: Scope, receive: Receive, send: Send,
                       status: int, problem_type: str, detail_key: str,
@@ -149,6 +152,15 @@ class IdempotencyMiddleware:
         response = problem_response(request, status=status, problem_type=problem_type,
                                     detail=detail, errors=errors, language=language)
         await response(scope, receive, send)
+
+
+async def _writing(state: Any, function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in the thread pool, through the app's write gate (SQLite)."""
+    gate = getattr(state, "write_gate", None)
+    if gate is None:
+        return await run_in_threadpool(function, *args)
+    async with gate.held():
+        return await run_in_threadpool(function, *args)
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     page_size_max: int = Field(default=500, ge=1)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    #: Requests served from the database at once per web process (connections kept open;
+    #: below the 40 threads of the thread pool — see ``api.deps.get_session``).
+    db_pool_size: int = Field(default=10, ge=1, le=32)
     #: Signs tokens. Unset: a random key made once and kept in the database, so that every
     #: worker of one deployment and every restart agree.
     secret_key: str | None = Field(default=None, min_length=32)

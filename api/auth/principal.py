@@ -9,7 +9,7 @@ decided in the queries (``api/scope.py``), not here.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 
 from api.auth.accounts import stored_secret_key
 from api.auth.security import read_token, same_hash, split_key
-from api.deps import SessionDep
+from api.deps import READ_METHODS, SessionDep
 from api.errors import ApiProblem
 from catalog.db import session_scope
 from catalog.models import Account, AccountEnterprise, ApiKey
@@ -55,17 +55,20 @@ class Principal:
 
 
 def load_principal(account_id: int, *, session: Session) -> Principal | None:
-    """The principal of an active account, or ``None``."""
-    account = session.get(Account, account_id)
-    if account is None or not account.active:
+    """The principal of an active account, or ``None`` — one query, on every request."""
+    rows = session.execute(
+        select(Account.id, Account.username, Account.role, Account.park_id,
+               Account.province_id, AccountEnterprise.enterprise_id)
+        .outerjoin(AccountEnterprise, AccountEnterprise.account_id == Account.id)
+        .where(Account.id == account_id, Account.active.is_(True))).all()
+    if not rows:
         return None
-    enterprises = frozenset(session.scalars(
-        select(AccountEnterprise.enterprise_id)
-        .where(AccountEnterprise.account_id == account_id)))
-    return Principal(account_id=account.id, username=account.username,
-                     role=account.role,  # type: ignore[arg-type]
-                     park_id=account.park_id, province_id=account.province_id,
-                     enterprise_ids=enterprises)
+    first = rows[0]
+    return Principal(account_id=first.id, username=first.username,
+                     role=first.role,
+                     park_id=first.park_id, province_id=first.province_id,
+                     enterprise_ids=frozenset(row.enterprise_id for row in rows
+                                              if row.enterprise_id is not None))
 
 
 def _unauthorised(key: str) -> ApiProblem:
@@ -122,6 +125,11 @@ def _account_id(credential: str, *, session: Session, secret: str) -> int | None
     return token.account_id if token else None
 
 
+def _principal_of(credential: str, request: Request, *, session: Session) -> Principal | None:
+    account_id = _account_id(credential, session=session, secret=secret_key(request))
+    return load_principal(account_id, session=session) if account_id is not None else None
+
+
 def account_id_of(headers: Headers, *, sessions: sessionmaker[Session],
                   secret: str) -> int | None:
     """The account the credentials in ``headers`` belong to, if they are valid (for code
@@ -136,13 +144,19 @@ def account_id_of(headers: Headers, *, sessions: sessionmaker[Session],
 
 
 def current_principal(request: Request, session: SessionDep) -> Principal:
-    """The principal of the request (401 if there is none)."""
+    """The principal of the request (401 if there is none).
+
+    A reading request reads it in its own transaction; a writing one in a short read
+    transaction of its own, so that its write transaction (which on SQLite takes the write
+    lock at its first statement) begins in the route, not while, say, an upload arrives."""
     credential = _credential(request)
     if credential is None:
         raise _unauthorised("detail.no_credentials")
-    account_id = _account_id(credential, session=session, secret=secret_key(request))
-    principal = (load_principal(account_id, session=session)
-                 if account_id is not None else None)
+    if request.method in READ_METHODS:
+        principal = _principal_of(credential, request, session=session)
+    else:
+        with request.app.state.sessionmaker() as reading:
+            principal = _principal_of(credential, request, session=reading)
     if principal is None:
         raise _unauthorised("detail.bad_token")
     request.state.principal = principal
@@ -152,11 +166,11 @@ def current_principal(request: Request, session: SessionDep) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require(*roles: Role) -> Callable[[Principal], Principal]:
+def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets only ``roles`` through (403 for the others)."""
     allowed = frozenset(roles)
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in allowed:
             raise ApiProblem(403, "forbidden", "detail.forbidden_role",
                              params={"role": principal.role})

@@ -36,9 +36,12 @@ Writers = Annotated[Principal, Depends(require("park_buyer", "admin"))]
 
 
 def _page(rows: Any, total: int, page: Any, *, session: Any) -> NeedPage:
-    units = category_units((n.category_code for n in rows), session=session)
-    return NeedPage(items=[NeedOut.of(n, units) for n in rows], total=total, limit=page.limit,
-                    offset=page.offset, next_cursor=next_cursor([n.id for n in rows], page))
+    ids = [row.id for row in rows]
+    certificates = queries.certificates_of(ids, session=session)
+    return NeedPage(items=[NeedOut.listed(row, certificates[row.id], park_code=row.park_code,
+                                          unit=row.unit) for row in rows],
+                    total=total, limit=page.limit, offset=page.offset,
+                    next_cursor=next_cursor(ids, page))
 
 
 def _out(need: Need, response: Response, *, session: Any) -> NeedOut:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -95,18 +95,28 @@ class NeedOut(BaseModel):
 
     @classmethod
     def of(cls, need: Need, units: Mapping[str, str]) -> NeedOut:
+        return cls.listed(need, [c.kind for c in need.required_certificates],
+                          park_code=need.park.code,
+                          unit=units.get(need.category_code) if need.category_code else None)
+
+    @classmethod
+    def listed(cls, need: Any, certificates: Sequence[str], *, park_code: str,
+               unit: str | None) -> NeedOut:
+        """A need from anything with its columns as attributes (a :class:`Need`, or a row of
+        a list), its required certificates, its park's code and its category's unit."""
         return cls(
-            id=need.id, park_id=need.park_id, park_code=need.park.code,
+            id=need.id, park_id=need.park_id,
+            park_code=park_code,
             product_name=need.product_name, category_code=need.category_code,
             category_status=need.category_status, category_score=need.category_score,
             quantity=need.quantity,
-            unit=units.get(need.category_code) if need.category_code else None,
+            unit=unit,
             unit_typed=need.unit_typed, period=need.period, due_date=need.due_date,
             max_unit_price_idr=need.max_unit_price_idr, split_allowed=need.split_allowed,
             min_lot=need.min_lot, max_suppliers=need.max_suppliers,
             max_distance_km=need.max_distance_km,
             status=need.status,
-            required_certificates=sorted(c.kind for c in need.required_certificates),
+            required_certificates=sorted(certificates),
             etag=etag("need", need.id, need.version),
         )
 

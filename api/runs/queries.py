@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, false, func, select, true
+from sqlalchemy import ColumnElement, Row, Select, false, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.auth.principal import Principal
@@ -260,7 +260,7 @@ class EnterpriseOpportunities:
     """What an IKM won in a run (allocations) and its near misses, with the names of the
     needs and parks they are about and the category of each need in the run."""
 
-    run: MatchRun
+    run: Row[int, dt.datetime | None, int]  # id, finished_at, horizon_days
     won: list[AllocationRow]
     near_misses: list[RunNearMiss]
     need_names: dict[int, str]
@@ -269,21 +269,24 @@ class EnterpriseOpportunities:
     park_names: dict[int, str]
 
 
-def visible_enterprise(enterprise_id: int, principal: Principal, *, session: Session) -> int:
-    """``enterprise_id`` if the principal may read its opportunities — its owner, the agency
-    of its province, an admin — else NotFound, whether it exists or not."""
+def visible_enterprise(enterprise_id: int, principal: Principal, *, session: Session) -> str:
+    """The name of IKM ``enterprise_id`` if the principal may read its opportunities — its
+    owner, the agency of its province, an admin — else NotFound, whether it exists or not."""
     allowed = own_enterprises(principal) | agency_sees(principal)
-    found = session.scalar(select(Enterprise.id).where(Enterprise.id == enterprise_id, allowed))
+    found = session.scalar(select(Enterprise.name)
+                           .where(Enterprise.id == enterprise_id, allowed))
     if found is None:
         raise NotFound("enterprise", enterprise_id)
     return found
 
 
-def enterprise_opportunities(enterprise_id: int, run_id: int, *, session: Session
-                             ) -> EnterpriseOpportunities:
-    """The allocations and near misses of ``enterprise_id`` in run ``run_id`` (the caller
-    checked the reader may see them: :func:`visible_enterprise`)."""
-    run = get_run(run_id, session=session)
+def enterprise_opportunities(enterprise_id: int, name: str, run_id: int, *,
+                             session: Session) -> EnterpriseOpportunities:
+    """The allocations and near misses of IKM ``enterprise_id`` (called ``name``) in run
+    ``run_id`` (the caller checked the reader may see them: :func:`visible_enterprise`):
+    five queries, for one of the pages read most."""
+    run = session.execute(select(MatchRun.id, MatchRun.finished_at, MatchRun.horizon_days)
+                          .where(MatchRun.id == run_id)).one()
     allocations = session.scalars(
         select(RunAllocation).where(RunAllocation.run_id == run_id,
                                     RunAllocation.enterprise_id == enterprise_id)
@@ -294,16 +297,21 @@ def enterprise_opportunities(enterprise_id: int, run_id: int, *, session: Sessio
         .order_by(RunNearMiss.id)).all()
     need_ids = {a.need_id for a in allocations} | {m.need_id for m in misses}
     park_ids = {a.park_id for a in allocations} | {m.park_id for m in misses}
-    need_names = _names(select(Need.id, Need.product_name).where(Need.id.in_(need_ids)),
-                        session=session)
-    categories = _names(select(RunNeed.need_id, RunNeed.category_code)
-                        .where(RunNeed.run_id == run_id, RunNeed.need_id.in_(need_ids)),
-                        session=session)
-    parks = session.execute(select(Park.id, Park.code, Park.name)
-                            .where(Park.id.in_(park_ids))).all()
+    need_names: dict[int, str] = {}
+    categories: dict[int, str] = {}
+    if need_ids:
+        # The need's category as the run saw it; its name as it is now (none if deleted).
+        for need_id, category, product_name in session.execute(
+                select(RunNeed.need_id, RunNeed.category_code, Need.product_name)
+                .outerjoin(Need, Need.id == RunNeed.need_id)
+                .where(RunNeed.run_id == run_id, RunNeed.need_id.in_(need_ids))):
+            if category is not None:
+                categories[need_id] = category
+            if product_name is not None:
+                need_names[need_id] = product_name
+    parks = (session.execute(select(Park.id, Park.code, Park.name)
+                             .where(Park.id.in_(park_ids))).all() if park_ids else [])
     park_codes = {k: code for k, code, _ in parks}
-    name = _names(select(Enterprise.id, Enterprise.name)
-                  .where(Enterprise.id == enterprise_id), session=session).get(enterprise_id)
     won = [AllocationRow(
         id=a.id, need_id=a.need_id, need_product_name=need_names.get(a.need_id),
         park_id=a.park_id, park_code=park_codes.get(a.park_id), enterprise_id=a.enterprise_id,

@@ -216,11 +216,11 @@ def get_opportunities(session: SessionDep, principal: OpportunityReader,
     (``view`` ``owner``); the agency of its province sees it without rupiah (``agency``).
     Another IKM's owner, or an agency elsewhere, gets 404; a park buyer 403. 409 while no run
     has succeeded."""
-    queries.visible_enterprise(enterprise_id, principal, session=session)
+    name = queries.visible_enterprise(enterprise_id, principal, session=session)
     run_id = queries.current_run_id(session=session)
     if run_id is None:
         raise ApiProblem(409, "no-run", "detail.no_run")
-    found = queries.enterprise_opportunities(enterprise_id, run_id, session=session)
+    found = queries.enterprise_opportunities(enterprise_id, name, run_id, session=session)
     run = RunRef(id=found.run.id, finished_at=found.run.finished_at,
                  horizon_days=found.run.horizon_days)
     names, codes = found.need_names, found.park_codes
