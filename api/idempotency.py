@@ -16,13 +16,17 @@ How, as an ASGI middleware around the app (so it sees the whole answer, whicheve
    :data:`WAIT_S`) for the answer, then 409 if there is none yet.
 
 Keys belong to an account: two accounts may use the same key. Requests without the header, or
-without valid credentials (the route answers 401), pass through untouched.
+without valid credentials (the route answers 401), pass through untouched. The body is hashed
+as it arrives and kept in a spooled temporary file (in memory up to :data:`SPOOL_BYTES`), never
+whole in memory; a body past the largest upload there can be (``max_import_bytes`` and room for
+the multipart envelope) is refused with 413 before anything is claimed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -38,15 +42,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.auth.principal import account_id_of, app_secret_key
 from api.errors import FieldProblem, problem_response
 from api.i18n import negotiate_language, text
+from api.imports.upload import OVERHEAD_BYTES
 from catalog.db import session_scope
 from catalog.models import IdempotencyRecord
 
 T = TypeVar("T")
 
-__all__ = ["WAIT_S", "IdempotencyMiddleware"]
+__all__ = ["SPOOL_BYTES", "WAIT_S", "IdempotencyMiddleware"]
 
 #: How long a retry waits for the first request's answer.
 WAIT_S = 30.0
+#: Bodies up to this size stay in memory while the request runs; larger ones go to disk.
+SPOOL_BYTES = 1024 * 1024
+_REPLAY_CHUNK = 64 * 1024
 _POLL_S = 0.05
 _KEPT_HEADERS = ("content-type", "content-language", "location", "etag")
 
@@ -77,16 +85,27 @@ class IdempotencyMiddleware:
             await self._refuse(request, scope, receive, send, 422, "validation",
                                "detail.validation", field_key="v.idempotency_key")
             return
-        body = await _read_body(receive)
-        replay = _replaying(body)
         app_state = scope["app"].state
+        settings = getattr(app_state, "settings", None)
+        limit = (settings.max_import_bytes if settings else 50 * 1024 * 1024) + OVERHEAD_BYTES
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            digest = await _read_body(receive, scope, headers, spool, limit)
+            if digest is None:
+                await self._refuse(request, scope, receive, send, 413, "too-large",
+                                   "detail.upload_too_large",
+                                   params={"limit": limit - OVERHEAD_BYTES})
+                return
+            await self._answer(app_state, scope, headers, key, request,
+                               _replaying(spool), send, digest)
+
+    async def _answer(self, app_state: Any, scope: Scope, headers: Headers, key: str,
+                      request: Request, replay: Receive, send: Send, digest: str) -> None:
         secret = await run_in_threadpool(app_secret_key, app_state)
         account_id = await run_in_threadpool(
             account_id_of, headers, sessions=app_state.sessionmaker, secret=secret)
         if account_id is None:
             await self.app(scope, replay, send)
             return
-        digest = _digest(scope, headers, body)
         outcome = await self._claim(app_state, account_id, key, scope, digest)
         if outcome == "claimed":
             await self._run(app_state, account_id, key, scope, replay, send)
@@ -142,13 +161,14 @@ class IdempotencyMiddleware:
 
     async def _refuse(self, request: Request, scope: Scope, receive: Receive, send: Send,
                       status: int, problem_type: str, detail_key: str,
-                      field_key: str | None = None) -> None:
+                      field_key: str | None = None,
+                      params: dict[str, Any] | None = None) -> None:
         settings = getattr(scope["app"].state, "settings", None)
         language = negotiate_language(request, settings.lang if settings else "id")
         errors = ([FieldProblem(field="Idempotency-Key", message=text(field_key, language))]
                   if field_key else None)
         detail = text(detail_key, language, count=1) if detail_key == "detail.validation" \
-            else text(detail_key, language)
+            else text(detail_key, language, **(params or {}))
         response = problem_response(request, status=status, problem_type=problem_type,
                                     detail=detail, errors=errors, language=language)
         await response(scope, receive, send)
@@ -163,39 +183,52 @@ async def _writing(state: Any, function: Callable[..., T], *args: Any) -> T:
         return await run_in_threadpool(function, *args)
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replaying(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            await anyio.sleep_forever()  # as a real client would: nothing more comes
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
-
-
-def _digest(scope: Scope, headers: Headers, body: bytes) -> str:
+async def _read_body(receive: Receive, scope: Scope, headers: Headers, spool: Any,
+                     limit: int) -> str | None:
+    """Copy the body into ``spool`` and return the request's digest (method, path, query,
+    content type and body); ``None`` once the body is past ``limit`` bytes (what is left of
+    it is not read)."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
     digest = hashlib.sha256()
     for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode(),
                  headers.get("content-type", "")):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
-    digest.update(body)
+    seen = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        seen += len(chunk)
+        if seen > limit:
+            return None
+        digest.update(chunk)
+        spool.write(chunk)
+        if not message.get("more_body", False):
+            break
+    spool.seek(0)
     return digest.hexdigest()
+
+
+def _replaying(spool: Any) -> Receive:
+    """The body in ``spool`` again, in chunks, as the server would have sent it."""
+    done = False
+
+    async def receive() -> Message:
+        nonlocal done
+        if done:
+            await anyio.sleep_forever()  # as a real client would: nothing more comes
+        chunk = spool.read(_REPLAY_CHUNK)
+        more = len(chunk) == _REPLAY_CHUNK and spool.read(1) != b""
+        if more:
+            spool.seek(-1, 1)
+        done = not more
+        return {"type": "http.request", "body": chunk, "more_body": more}
+
+    return receive
 
 
 def _claim_or_read(writes: Any, reads: Any, account_id: int, key: str, method: str,

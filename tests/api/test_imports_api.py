@@ -276,3 +276,37 @@ def test_the_agency_imports_only_into_its_province(importing: TestClient) -> Non
     admin = _post(importing, HEADER + manyar)
     assert admin.status_code == 200, admin.text
     assert _count(importing) == before + 1
+
+
+def test_an_idempotent_upload_streams_replays_and_is_bounded(catalog_url: str) -> None:
+    """With an ``Idempotency-Key`` the upload is kept for the retry (on disk past a mebibyte,
+    in chunks): the retry gets the first answer and writes nothing more. A body past the limit
+    is refused with 413 before anything is claimed, so the key stays free."""
+    rows = "".join(f"Katering Besar {n},,7203021,nasi kotak ayam {n} " + "x" * 80
+                   + ",katering-kontrak,200,porsi,24000\n" for n in range(12_000))
+    content = (HEADER + rows).encode()
+    assert len(content) > 1024 * 1024
+    with _client(catalog_url, max_import_bytes=len(content) + 10) as client:
+        before = _count(client)
+        # A retry sends the same bytes: the same multipart boundary too.
+        headers = {**headers_for(client, "admin"), "Idempotency-Key": "unggah-besar",
+                   "Content-Type": "multipart/form-data; boundary=simpul-uji"}
+        first = client.post("/api/v1/imports", files={"file": ("ikm.csv", content, "text/csv")},
+                            headers=headers)
+        again = client.post("/api/v1/imports", files={"file": ("ikm.csv", content, "text/csv")},
+                            headers=headers)
+        assert first.status_code == 200, first.text
+        assert again.json() == first.json()
+        assert again.headers["idempotent-replayed"] == "true"
+        assert _count(client) == before + 12_000
+    with _client(catalog_url, max_import_bytes=1000) as client:
+        headers = {**headers_for(client, "admin"), "Idempotency-Key": "unggah-kebesaran"}
+        refused = client.post("/api/v1/imports",
+                              files={"file": ("ikm.csv", content, "text/csv")}, headers=headers)
+        assert refused.status_code == 413, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "1000" in refused.json()["detail"]
+        small = client.post("/api/v1/imports",
+                            files={"file": ("ikm.csv", HEADER + GOOD, "text/csv")},
+                            headers=headers)
+        assert small.status_code == 200, small.text
