@@ -24,15 +24,28 @@ _lock = threading.Lock()
 
 
 def normaliser(state: Any, *, session: Session) -> Normaliser:
-    """The app's normaliser, built again if the vocabulary changed."""
+    """The app's normaliser, built again if the vocabulary changed.
+
+    ``session`` (the request's) only tells whether the cached one is current. A new one is
+    built from what is committed, in a session of its own: a request that taught the
+    normaliser and is then rolled back must not leave its lesson in the cache. The version is
+    read before the vocabulary, so a lesson committed in between makes the cached one look
+    old (built again next time), never newer than it is.
+    """
     version = vocabulary_version(session=session)
     cached = getattr(state, "normaliser", None)
     if cached is not None and cached[0] == version:
         built: Normaliser = cached[1]
         return built
     with _lock:
-        fresh = load_normaliser(session=session)
-        state.normaliser = (version, fresh)
+        with state.sessionmaker() as committed:
+            committed_version = vocabulary_version(session=committed)
+            cached = getattr(state, "normaliser", None)
+            if cached is not None and cached[0] == committed_version:
+                fresh: Normaliser = cached[1]
+            else:
+                fresh = load_normaliser(session=committed)
+                state.normaliser = (committed_version, fresh)
         return fresh
 
 

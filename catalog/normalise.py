@@ -219,7 +219,8 @@ class Normaliser:
         only on what the cheap stages left, in one vectorised pass over all of them."""
         cleaned = [clean_name(name) for name in names]
         if len(self._decided) > _CACHE_LIMIT:
-            self._decided.clear()
+            # A new dict, not clear(): a call in another thread keeps the one it holds.
+            self._decided = {}
         decided = self._decided
         pending: list[str] = []
         for key in dict.fromkeys(cleaned):
