@@ -430,7 +430,7 @@ def _summary_tables(state: State, summary: CatalogSummary) -> None:
         state.out.print(say_("no_sentra"))
 
 
-def _serve(state: State, host: str | None, port: int | None) -> None:
+def _serve(state: State, host: str | None, port: int | None, workers: int = 1) -> None:
     import uvicorn
 
     from api.app import create_app
@@ -439,7 +439,13 @@ def _serve(state: State, host: str | None, port: int | None) -> None:
     host = host or settings.host
     port = port or settings.port
     state.out.print(state.say("serving", host=host, port=port), soft_wrap=True)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port)
+        return
+    # Each worker process builds the app from the environment; of them, the holder of the
+    # dispatcher lock dispatches runs (api/runs/leadership.py).
+    os.environ["SIMPUL_LANG"] = settings.lang
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @app.command("demo")
@@ -494,6 +500,9 @@ def serve(
     ctx: typer.Context,
     host: str | None = typer.Option(None, help="Alamat server (bawaan 127.0.0.1)."),
     port: int | None = typer.Option(None, min=1, max=65535, help="Port (bawaan 8000)."),
+    workers: int = typer.Option(1, min=1, max=64,
+                                help="Proses web (satu per inti). / Web processes (one per "
+                                     "core)."),
 ) -> None:
     """Jalankan server web dan API. / Run the web and API server."""
     from api.usecases import database_revision
@@ -506,7 +515,7 @@ def serve(
             state.err.print(state.say("not_up_to_date", current=revision.current or "-",
                                       head=revision.head or "-"), soft_wrap=True,
                             style="yellow")
-        _serve(state, host, port)
+        _serve(state, host, port, workers)
 
 
 # --- import --------------------------------------------------------------------------------
