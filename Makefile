@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python benchmarks/solve_bench.py
 	$(BIN)/python benchmarks/gap_bench.py
 	$(BIN)/python benchmarks/national_bench.py --reuse
+	$(BIN)/python benchmarks/api_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache simpul.db
