@@ -25,7 +25,7 @@ from api import enterprises, health, home, needs, parks, regions, taxonomy
 from api.agency import routes as agency_routes
 from api.auth import routes as auth_routes
 from api.auth.principal import current_principal
-from api.deps import documented_language
+from api.deps import documented_language, refuse_nul
 from api.errors import (
     PROBLEM_JSON,
     PROBLEM_RESPONSES,
@@ -134,7 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Every router is included into the app itself, under the API prefix, with the
     # dependencies of its part: routing walks included routers one by one, so a flat list
     # is matched several times faster than routers nested inside routers.
-    public = [Depends(documented_language)]
+    public = [Depends(documented_language), Depends(refuse_nul)]
     app.include_router(auth_routes.public_router, prefix=API_PREFIX, dependencies=public,
                        responses=PROBLEM_RESPONSES)
     signed_in = [*public, Depends(current_principal)]

@@ -1,4 +1,5 @@
-"""Dependencies routes ask for: settings, a database session, the reader's language.
+"""Dependencies routes ask for: settings, a database session, the reader's language, and the
+refusal of text no route can use (a NUL character).
 
 The engine and session factory live in ``app.state`` (made in the app's lifespan). One request
 is one transaction: the session commits when the route returns, before the response is sent,
@@ -8,10 +9,12 @@ and rolls back if it raises.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -30,6 +33,7 @@ __all__ = [
     "get_language",
     "get_session",
     "get_settings_from_app",
+    "refuse_nul",
 ]
 
 
@@ -108,6 +112,53 @@ async def documented_language(
         description="`en` untuk pesan berbahasa Inggris. / `en` for English messages.")] = None,
 ) -> None:
     """Declares ``lang`` and ``Accept-Language`` so the API docs show them; errors read them."""
+
+
+_NUL = "\x00"
+_Found = list[tuple[tuple[str | int, ...], str]]
+
+
+async def refuse_nul(request: Request) -> None:
+    """A 422 naming each path or query parameter and each JSON or form field whose text holds
+    a NUL character (U+0000): PostgreSQL can neither store nor compare one, and no name, code
+    or product has one. Cheap unless one is there: a body is parsed again only when its bytes
+    show an escaped NUL; an upload (multipart) is left to its route."""
+    found: _Found = []
+    if _NUL in request.scope["path"]:
+        found += [(("path", name), value) for name, value in request.path_params.items()
+                  if _NUL in str(value)]
+    if b"%00" in request.scope.get("query_string", b""):
+        found += [(("query", name), value) for name, value in request.query_params.multi_items()
+                  if _NUL in value]
+    content_type = request.headers.get("content-type", "")
+    if request.method in READ_METHODS or content_type.startswith("multipart/"):
+        pass
+    elif content_type.startswith("application/x-www-form-urlencoded"):
+        form = await request.form()
+        found += [(("body", name), value) for name, value in form.multi_items()
+                  if isinstance(value, str) and _NUL in value]
+    else:
+        # What FastAPI reads as JSON: application/json, */*+json, or no content type at all.
+        body = await request.body()
+        if b"\\u0000" in body:
+            # Not JSON: the route refuses it, or reads no body.
+            with contextlib.suppress(ValueError):
+                found += _nul_fields(json.loads(body), ("body",))
+    if found:
+        raise RequestValidationError([
+            {"type": "string_nul", "loc": loc, "input": value,
+             "msg": "Text may not contain the NUL character"} for loc, value in found])
+
+
+def _nul_fields(value: Any, loc: tuple[str | int, ...]) -> _Found:
+    if isinstance(value, str):
+        return [(loc, value)] if _NUL in value else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _nul_fields(item, (*loc, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value)
+                for found in _nul_fields(item, (*loc, index))]
+    return []
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]

@@ -29,6 +29,7 @@ from catalog.exceptions import InvalidValue, NotFound
 from catalog.store import InvalidRecord
 
 __all__ = [
+    "BAD_BODY_RESPONSES",
     "PROBLEM_JSON",
     "PROBLEM_RESPONSES",
     "SIGNED_IN_RESPONSES",
@@ -36,6 +37,7 @@ __all__ = [
     "FieldProblem",
     "Problem",
     "install_error_handlers",
+    "problem_content",
     "problem_response",
 ]
 
@@ -90,20 +92,26 @@ class Problem(BaseModel):
     errors: list[FieldProblem] | None = None
 
 
-def _problem_content(description: str) -> dict[str, Any]:
+def problem_content(description: str) -> dict[str, Any]:
+    """A problem answer of a route, for its ``responses``: ``{status: problem_content(...)}``."""
     return {"model": Problem, "description": description,
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 #: The problems every API route may answer with, for the OpenAPI document.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: _problem_content("Tidak ditemukan / Not found"),
-    422: _problem_content("Permintaan tidak valid / Invalid request"),
+    404: problem_content("Tidak ditemukan / Not found"),
+    422: problem_content("Permintaan tidak valid / Invalid request"),
 }
 #: And those of every route that needs a signed-in principal.
 SIGNED_IN_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _problem_content("Perlu masuk / Authentication required"),
-    403: _problem_content("Akses ditolak / Forbidden"),
+    401: problem_content("Perlu masuk / Authentication required"),
+    403: problem_content("Akses ditolak / Forbidden"),
+}
+#: And those of every route that takes a JSON body: one that is not JSON at all (not UTF-8,
+#: cut short) is refused before validation.
+BAD_BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: problem_content("Isi bukan JSON / The body is not JSON"),
 }
 
 
@@ -151,6 +159,10 @@ def _field_name(location: Sequence[int | str]) -> str:
 
 def _reason(error: dict[str, Any], language: Language) -> str:
     key = f"v.{error.get('type', '')}"
+    if "input" in error and error["input"] is None and key != "v.missing":
+        # A field that may be left out but not emptied (a PATCH's), sent as null: pydantic
+        # would say it is not an integer (or a string, a date, ...).
+        key = "v.null"
     params = {"input": error.get("input"), **(error.get("ctx") or {})}
     if language == "id" and isinstance(params.get("expected"), str):
         # pydantic joins the choices in English: "'a', 'b' or 'c'".

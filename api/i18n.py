@@ -111,6 +111,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind.review": ("Tinjauan", "Review item"),
     # validation reasons, by pydantic error type
     "v.missing": ("wajib diisi", "is required"),
+    "v.string_nul": ("tidak boleh berisi karakter NUL (\\u0000)",
+                     "may not contain the NUL character (\\u0000)"),
+    "v.null": ("tidak boleh null; kirim nilainya atau hilangkan isian ini",
+               "may not be null; send a value or leave the field out"),
     "v.int_parsing": ("'{input}' bukan bilangan bulat", "'{input}' is not a whole number"),
     "v.int_from_float": ("'{input}' bukan bilangan bulat", "'{input}' is not a whole number"),
     "v.float_parsing": ("'{input}' bukan angka", "'{input}' is not a number"),

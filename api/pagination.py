@@ -29,7 +29,8 @@ KeyT = TypeVar("KeyT", int, str)
 ItemT = TypeVar("ItemT")
 RowT = TypeVar("RowT")
 
-#: Ids are 32-bit integers in the database; a larger one cannot exist.
+#: Ids are 32-bit integers in the database; a larger one cannot exist (nor a longer list: an
+#: offset past it is refused too, rather than overflowing the database's integer).
 MAX_ID = 2**31 - 1
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="id")]
 
@@ -75,7 +76,7 @@ _OFFSET_HELP = "Lewati sekian item pertama. / Items to skip."
 async def page_request(
     settings: SettingsDep,
     limit: Annotated[int | None, Query(ge=1, description=_LIMIT_HELP)] = None,
-    offset: Annotated[int, Query(ge=0, description=_OFFSET_HELP)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description=_OFFSET_HELP)] = 0,
     after: Annotated[int | None, Query(
         ge=0, le=MAX_ID,
         description="Hanya item dengan id lebih besar. / Only items with a larger id.",
@@ -99,7 +100,7 @@ async def page_request(
 async def code_page_request(
     settings: SettingsDep,
     limit: Annotated[int | None, Query(ge=1, description=_LIMIT_HELP)] = None,
-    offset: Annotated[int, Query(ge=0, description=_OFFSET_HELP)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description=_OFFSET_HELP)] = 0,
     after: Annotated[str | None, Query(
         max_length=60,
         description="Hanya item dengan kode sesudahnya. / Only items with a later code.",

@@ -18,13 +18,21 @@ from typing import Annotated, Any
 from fastapi import Header, Response
 
 from api.auth.principal import Principal
-from api.errors import ApiProblem
+from api.errors import ApiProblem, problem_content
 from catalog.models import AuditEvent
 
-__all__ = ["IfMatch", "audit", "check_version", "etag", "set_etag"]
+__all__ = ["CHANGE_RESPONSES", "REMOVAL_RESPONSES", "IfMatch", "audit", "check_version",
+           "etag", "set_etag"]
 
 IfMatch = Annotated[str | None, Header(
     alias="If-Match", description="ETag yang terakhir dibaca / the ETag last read")]
+
+_STALE = problem_content("Sudah diubah orang lain sejak dibaca / Changed since it was read")
+#: What :func:`check_version` answers, for the ``responses`` of a ``PATCH`` (``If-Match``
+#: required) and of a ``DELETE`` (``If-Match`` checked when sent).
+CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    412: _STALE, 428: problem_content("Perlu If-Match / If-Match required")}
+REMOVAL_RESPONSES: dict[int | str, dict[str, Any]] = {412: _STALE}
 
 
 def etag(kind: str, key: int, version: int) -> str:

@@ -687,6 +687,10 @@ class _Parser:
     # -- one row --
 
     def add(self, number: int, row: Mapping[str, RawValue]) -> None:
+        for column, value in row.items():
+            if isinstance(value, str) and "\x00" in value:
+                # PostgreSQL cannot store it, and no name, code or product has one.
+                self.problem(number, column, message("nul_character"))
         name = _text(row.get(NAME)) or ""
         if not name:
             self.problem(number, NAME, message("required"))

@@ -58,6 +58,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "unknown_park": ("kawasan '{value}' tidak dikenal", "unknown park '{value}'"),
     "too_long": ("terlalu panjang (maksimal {limit} karakter)",
                  "is too long (at most {limit} characters)"),
+    "nul_character": ("berisi karakter NUL (\\u0000)", "contains the NUL character (\\u0000)"),
     "not_utf8": ("bukan teks UTF-8 (baris {row}); simpan ulang file sebagai CSV UTF-8",
                  "is not UTF-8 text (line {row}); save the file again as CSV UTF-8"),
     "empty_file": ("file kosong: tidak ada baris data", "the file is empty: no data rows"),

@@ -21,7 +21,7 @@ from api.auth.principal import CurrentPrincipal, secret_key
 from api.auth.schemas import KeyCreated, KeyIn, KeyOut, Me, TokenOut
 from api.auth.security import make_token
 from api.deps import SessionDep, SettingsDep
-from api.errors import ApiProblem
+from api.errors import BAD_BODY_RESPONSES, ApiProblem, problem_content
 from api.pagination import IdPath
 from catalog.db import session_scope
 from catalog.exceptions import NotFound
@@ -34,7 +34,12 @@ public_router = APIRouter(tags=["auth"])
 router = APIRouter(tags=["auth"])
 
 
-@public_router.post("/auth/token", summary="Masuk / Sign in (OAuth2 password flow)")
+@public_router.post("/auth/token", summary="Masuk / Sign in (OAuth2 password flow)",
+                    responses={
+                        401: problem_content("Nama atau kata sandi salah / Wrong username or "
+                                             "password"),
+                        429: problem_content("Terlalu banyak percobaan gagal / Too many "
+                                             "failed attempts")})
 def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()],
             settings: SettingsDep) -> TokenOut:
     """A short-lived bearer token for ``username`` and ``password`` (form fields). Too many
@@ -92,7 +97,7 @@ def list_keys(principal: CurrentPrincipal, session: SessionDep) -> list[KeyOut]:
     return [_key_out(row) for row in rows]
 
 
-@router.post("/auth/keys", status_code=status.HTTP_201_CREATED,
+@router.post("/auth/keys", status_code=status.HTTP_201_CREATED, responses=BAD_BODY_RESPONSES,
              summary="Buat kunci API / Make an API key")
 def make_key(body: KeyIn, principal: CurrentPrincipal, session: SessionDep) -> KeyCreated:
     """A long-lived key acting as this account; the key itself is shown only in this

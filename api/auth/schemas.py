@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.wire import UtcDateTime
 
 __all__ = ["KeyCreated", "KeyIn", "KeyOut", "Me", "TokenOut"]
 
@@ -46,7 +47,7 @@ class KeyOut(BaseModel):
     id: int
     name: str
     prefix: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     revoked: bool
 
 

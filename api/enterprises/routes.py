@@ -44,11 +44,18 @@ from api.enterprises.schemas import (
     OfferPatch,
     SizeClass,
 )
-from api.errors import ApiProblem
+from api.errors import BAD_BODY_RESPONSES, ApiProblem, problem_content
 from api.pagination import IdPath, PageDep, next_cursor, paginate
 from api.scope import districts_of_province
 from api.taxonomy.queries import category_units
-from api.writes import IfMatch, audit, check_version, set_etag
+from api.writes import (
+    CHANGE_RESPONSES,
+    REMOVAL_RESPONSES,
+    IfMatch,
+    audit,
+    check_version,
+    set_etag,
+)
 from catalog.models import Certificate, Enterprise, Offer, Region
 from catalog.records import CertificateRecord, EnterpriseRecord, OfferRecord
 from catalog.store import (
@@ -111,7 +118,8 @@ def list_enterprises(
                           next_cursor=next_cursor([e.id for e in rows], page))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Daftarkan IKM / Register an IKM")
+@router.post("", status_code=status.HTTP_201_CREATED, responses=BAD_BODY_RESPONSES,
+             summary="Daftarkan IKM / Register an IKM")
 def post_enterprise(request: Request, response: Response, principal: Registrars,
                     session: SessionDep, body: EnterpriseIn) -> EnterpriseView:
     """A new IKM (offers and certificates are added to it afterwards). An owner's account is
@@ -152,7 +160,8 @@ def get_enterprise(response: Response, principal: CurrentPrincipal, session: Ses
     return _view(enterprise, principal, session=session)
 
 
-@router.patch("/{enterprise_id}", summary="Ubah profil IKM / Change an IKM's profile")
+@router.patch("/{enterprise_id}", responses={**BAD_BODY_RESPONSES, **CHANGE_RESPONSES},
+              summary="Ubah profil IKM / Change an IKM's profile")
 def patch_enterprise(request: Request, response: Response, principal: Owners,
                      session: SessionDep, enterprise_id: IdPath, body: EnterprisePatch,
                      if_match: IfMatch = None) -> EnterpriseView:
@@ -203,7 +212,7 @@ def list_offers(principal: OfferReaders, session: SessionDep, page: PageDep,
 
 
 @router.post("/{enterprise_id}/offers", status_code=status.HTTP_201_CREATED,
-             summary="Tambah penawaran / Add an offer")
+             responses=BAD_BODY_RESPONSES, summary="Tambah penawaran / Add an offer")
 def post_offer(request: Request, response: Response, principal: Owners, session: SessionDep,
                enterprise_id: IdPath, body: OfferIn) -> OfferOwn:
     """A new offer of the IKM: the product name goes through the normaliser and the quantity,
@@ -219,7 +228,8 @@ def post_offer(request: Request, response: Response, principal: Owners, session:
     return OfferOwn.of(offer, category_units([offer.category_code], session=session))
 
 
-@offer_router.patch("/{offer_id}", summary="Ubah penawaran / Change an offer")
+@offer_router.patch("/{offer_id}", responses={**BAD_BODY_RESPONSES, **CHANGE_RESPONSES},
+                    summary="Ubah penawaran / Change an offer")
 def patch_offer(request: Request, response: Response, principal: Owners, session: SessionDep,
                 offer_id: IdPath, body: OfferPatch, if_match: IfMatch = None) -> OfferOwn:
     """Change an offer; capacity, price and minimum order are in the category's canonical
@@ -259,7 +269,7 @@ def patch_offer(request: Request, response: Response, principal: Owners, session
 
 
 @offer_router.delete("/{offer_id}", status_code=status.HTTP_204_NO_CONTENT,
-                     summary="Hapus penawaran / Delete an offer")
+                     responses=REMOVAL_RESPONSES, summary="Hapus penawaran / Delete an offer")
 def delete_offer(principal: Owners, session: SessionDep, offer_id: IdPath,
                  if_match: IfMatch = None) -> None:
     offer = queries.get_offer(offer_id, principal, session=session)
@@ -289,6 +299,8 @@ def list_certificates(principal: OfferReaders, session: SessionDep, page: PageDe
 
 
 @router.post("/{enterprise_id}/certificates", status_code=status.HTTP_201_CREATED,
+             responses={**BAD_BODY_RESPONSES, 409: problem_content(
+                 "Sertifikat itu sudah tercatat / That certificate is already recorded")},
              summary="Tambah sertifikat / Add a certificate")
 def post_certificate(principal: Owners, session: SessionDep, enterprise_id: IdPath,
                      body: CertificateIn) -> CertificateOut:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -255,14 +255,18 @@ class EnterpriseIn(BaseModel):
 
 
 class EnterprisePatch(BaseModel):
-    """Changes to an IKM's profile (the kecamatan stays: a move is a new IKM record)."""
+    """Changes to an IKM's profile (the kecamatan stays: a move is a new IKM record). A field
+    left out stays as it is; ``null`` clears the optional ones (NIB, contact, ...) and is
+    refused for name, workers, investment and legal form, which every IKM has."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    workers: int | None = Field(default=None, ge=0, le=100_000)
-    investment_idr: int | None = Field(default=None, ge=0, le=10**15)
-    legal_form: LegalForm | None = None
+    # Left out but not emptied: not nullable; the default is never seen (the route reads
+    # ``model_dump(exclude_unset=True)``).
+    name: Annotated[str, Field(default=None, min_length=1, max_length=200)]
+    workers: Annotated[int, Field(default=None, ge=0, le=100_000)]
+    investment_idr: Annotated[int, Field(default=None, ge=0, le=10**15)]
+    legal_form: Annotated[LegalForm, Field(default=None)]
     nib: str | None = Field(default=None, pattern=r"^[0-9]{13}$")
     village: str | None = Field(default=None, max_length=120)
     address: str | None = Field(default=None, max_length=500)
@@ -293,18 +297,21 @@ class OfferIn(BaseModel):
 
 class OfferPatch(BaseModel):
     """Changes to an offer: capacity, price and minimum order in the category's canonical
-    unit; a new product name is normalised again and must stay in a category of that unit."""
+    unit; a new product name is normalised again and must stay in a category of that unit.
+    A field left out stays as it is; none may be ``null`` (every offer has them all)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    product_name: str | None = Field(default=None, min_length=1, max_length=300)
-    capacity: int | None = Field(default=None, gt=0, le=10**12)
-    unit_price_idr: int | None = Field(default=None, ge=0, le=10**12)
-    period: OfferPeriod | None = None
-    min_order: int | None = Field(default=None, ge=0, le=10**12)
-    lead_time_days: int | None = Field(default=None, ge=0, le=365)
-    delivery_radius_km: int | None = Field(default=None, ge=1, le=20_000)
-    active: bool | None = None
+    # Left out but not emptied: not nullable; the defaults are never seen (the route reads
+    # ``model_dump(exclude_unset=True)``).
+    product_name: Annotated[str, Field(default=None, min_length=1, max_length=300)]
+    capacity: Annotated[int, Field(default=None, gt=0, le=10**12)]
+    unit_price_idr: Annotated[int, Field(default=None, ge=0, le=10**12)]
+    period: Annotated[OfferPeriod, Field(default=None)]
+    min_order: Annotated[int, Field(default=None, ge=0, le=10**12)]
+    lead_time_days: Annotated[int, Field(default=None, ge=0, le=365)]
+    delivery_radius_km: Annotated[int, Field(default=None, ge=1, le=20_000)]
+    active: Annotated[bool, Field(default=None)]
 
 
 class CertificateIn(BaseModel):

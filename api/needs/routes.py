@@ -16,12 +16,19 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from api.auth.principal import Principal, require
 from api.context import catalog_context
 from api.deps import SessionDep
-from api.errors import ApiProblem
+from api.errors import BAD_BODY_RESPONSES, ApiProblem
 from api.needs import queries
 from api.needs.schemas import NeedIn, NeedOut, NeedPage, NeedPatch, NeedStatus
 from api.pagination import IdPath, PageDep, next_cursor
 from api.taxonomy.queries import category_units
-from api.writes import IfMatch, audit, check_version, set_etag
+from api.writes import (
+    CHANGE_RESPONSES,
+    REMOVAL_RESPONSES,
+    IfMatch,
+    audit,
+    check_version,
+    set_etag,
+)
 from catalog.models import Need
 from catalog.records import NeedRecord
 from catalog.store import InvalidRecord, prepare_need
@@ -76,7 +83,7 @@ def list_park_needs(principal: Readers, session: SessionDep, page: PageDep, park
 
 
 @park_router.post("/{park_id}/needs", status_code=status.HTTP_201_CREATED,
-                  summary="Pasang kebutuhan / Post a need")
+                  responses=BAD_BODY_RESPONSES, summary="Pasang kebutuhan / Post a need")
 def post_need(request: Request, response: Response, principal: Writers, session: SessionDep,
               park_id: IdPath, body: NeedIn) -> NeedOut:
     """A new open need of the park. The product name goes through the normaliser: the answer
@@ -105,7 +112,8 @@ def get_need(response: Response, principal: Readers, session: SessionDep,
                 session=session)
 
 
-@router.patch("/{need_id}", summary="Ubah kebutuhan / Change a need")
+@router.patch("/{need_id}", responses={**BAD_BODY_RESPONSES, **CHANGE_RESPONSES},
+              summary="Ubah kebutuhan / Change a need")
 def patch_need(request: Request, response: Response, principal: Writers,
                session: SessionDep, need_id: IdPath, body: NeedPatch,
                if_match: IfMatch = None) -> NeedOut:
@@ -139,7 +147,7 @@ def patch_need(request: Request, response: Response, principal: Writers,
 
 
 @router.delete("/{need_id}", status_code=status.HTTP_204_NO_CONTENT,
-               summary="Hapus kebutuhan / Delete a need")
+               responses=REMOVAL_RESPONSES, summary="Hapus kebutuhan / Delete a need")
 def delete_need(principal: Writers, session: SessionDep, need_id: IdPath,
                 if_match: IfMatch = None) -> None:
     """Remove a need (runs already finished keep what they found for it). ``If-Match`` is

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,18 +51,22 @@ class NeedIn(BaseModel):
 class NeedPatch(BaseModel):
     """Changes to a need. ``quantity``, ``min_lot`` and ``max_unit_price_idr`` are in the
     need's canonical ``unit`` (shown when it is read); a new ``product_name`` is normalised
-    again, and must stay in a category of the same unit."""
+    again, and must stay in a category of the same unit. A field left out stays as it is;
+    ``null`` clears ``max_unit_price_idr``, ``max_suppliers`` or ``max_distance_km`` and is
+    refused for the fields every need has."""
 
     model_config = ConfigDict(extra="forbid")
 
-    product_name: str | None = Field(default=None, min_length=1, max_length=300)
-    quantity: int | None = Field(default=None, gt=0, le=10**12)
-    due_date: dt.date | None = None
-    period: Period | None = None
+    # Fields every need has may be left out but not emptied: not nullable, and their default
+    # is never seen (the route reads ``model_dump(exclude_unset=True)``).
+    product_name: Annotated[str, Field(default=None, min_length=1, max_length=300)]
+    quantity: Annotated[int, Field(default=None, gt=0, le=10**12)]
+    due_date: Annotated[dt.date, Field(default=None)]
+    period: Annotated[Period, Field(default=None)]
     required_certificates: list[CertificateKind] | None = Field(default=None, max_length=8)
     max_unit_price_idr: int | None = Field(default=None, gt=0, le=10**12)
-    split: bool | None = None
-    min_lot: int | None = Field(default=None, ge=0, le=10**12)
+    split: Annotated[bool, Field(default=None)]
+    min_lot: Annotated[int, Field(default=None, ge=0, le=10**12)]
     max_suppliers: int | None = Field(default=None, ge=1, le=10_000)
     max_distance_km: int | None = Field(default=None, ge=1, le=20_000)
 

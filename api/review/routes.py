@@ -12,7 +12,7 @@ another unit), marks it ``confirmed``, teaches the normaliser the name, and is a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +21,7 @@ from api.agency.paging import limit_of
 from api.auth.principal import CurrentPrincipal, Principal, require
 from api.context import normaliser
 from api.deps import LanguageDep, SessionDep, SettingsDep
-from api.errors import PROBLEM_JSON, ApiProblem
+from api.errors import BAD_BODY_RESPONSES, ApiProblem
 from api.pagination import MAX_ID
 from api.review import queries
 from api.review.queries import QueueItem
@@ -46,17 +46,12 @@ router = APIRouter(tags=["review"])
 
 Reviewer = Annotated[Principal, Depends(require("agency", "admin"))]
 
-#: A JSON body that is not JSON at all (not UTF-8, cut short) is refused before validation.
-_BAD_BODY: dict[int | str, dict[str, Any]] = {400: {
-    "description": "Isi bukan JSON / The body is not JSON",
-    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
-
 #: Runners-up shown per queue item.
 ALTERNATIVES = 3
 
 
 @router.post("/normalise", summary="Normalkan nama produk / Normalise product names",
-             responses=_BAD_BODY)
+             responses=BAD_BODY_RESPONSES)
 def post_normalise(request: Request, principal: CurrentPrincipal, session: SessionDep,
                    language: LanguageDep, body: NormaliseIn) -> NormaliseOut:
     """Each name's category, KBLI codes, score, status, method and runners-up, in order. A
@@ -129,7 +124,7 @@ def get_review(
 
 
 @router.post("/review/{item_id}", summary="Konfirmasi atau koreksi / Confirm or correct",
-             responses=_BAD_BODY)
+             responses=BAD_BODY_RESPONSES)
 def post_review(
     principal: Reviewer, session: SessionDep, language: LanguageDep, body: ReviewIn,
     item_id: Annotated[str, Path(max_length=30, description="offer-<id> atau need-<id>")],

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.principal import CurrentPrincipal, Principal, require
 from api.deps import SessionDep, SettingsDep
-from api.errors import PROBLEM_JSON, ApiProblem, Problem
+from api.errors import BAD_BODY_RESPONSES, PROBLEM_JSON, ApiProblem, Problem
 from api.pagination import IdPath, PageDep, next_cursor
 from api.runs import queries
 from api.runs.schemas import (
@@ -90,7 +90,8 @@ def _wake_dispatcher_after_commit(request: Request, session: Session) -> None:
     event.listen(session, "after_commit", wake, once=True)
 
 
-@router.post("/runs", status_code=status.HTTP_202_ACCEPTED, responses=_LIMITED,
+@router.post("/runs", status_code=status.HTTP_202_ACCEPTED,
+             responses={**BAD_BODY_RESPONSES, **_LIMITED},
              summary="Antrekan pencocokan / Queue a match run")
 def queue_run(request: Request, response: Response, session: SessionDep,
               settings: SettingsDep, principal: Queuer,

@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.pagination import Page
+from api.wire import UtcDateTime
 
 __all__ = [
     "AdminAllocation",
@@ -125,9 +126,9 @@ class MatchRunOut(BaseModel):
     status: RunStatus
     progress: int = Field(ge=0, le=100)
     phase: str = Field(examples=["matching"])
-    created_at: dt.datetime
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     error: str | None = Field(description="Mengapa run gagal / why the run failed")
     seed: int
     time_limit_s: float
@@ -146,7 +147,7 @@ class RunRef(BaseModel):
     """The run a view was read from."""
 
     id: int
-    finished_at: dt.datetime | None
+    finished_at: UtcDateTime | None
     horizon_days: int
 
 
