@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.engine import make_url
 
-from api import enterprises, health, home, needs, parks, regions, taxonomy
+from api import enterprises, health, needs, pages, parks, regions, taxonomy
 from api.agency import routes as agency_routes
 from api.auth import routes as auth_routes
 from api.auth.principal import current_principal
@@ -128,7 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Mounted after fastapi-offline's /static/docs, which therefore matches first.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(home.router)
+    # The pages (/, /kebutuhan, ...): HTML, outside the OpenAPI description.
+    for router in pages.routers:
+        app.include_router(router)
     app.include_router(health.router)
 
     # Every router is included into the app itself, under the API prefix, with the

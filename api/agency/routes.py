@@ -9,17 +9,15 @@ one. Rupiah figures from the prices of fewer than three IKM are withheld (``null
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.agency import queries
 from api.agency.paging import GroupPageDep, next_offset_cursor
 from api.agency.queries import RunInfo
-from api.agency.report import XLSX_MEDIA_TYPE, ReportData, report_filename, report_workbook
+from api.agency.report import XLSX_MEDIA_TYPE
 from api.agency.schemas import (
     GapOut,
     GapPage,
@@ -29,11 +27,11 @@ from api.agency.schemas import (
     SentraOut,
     SentraPage,
 )
+from api.agency.usecases import build_report
 from api.auth.principal import Principal, require
 from api.deps import LanguageDep, SessionDep
 from api.errors import PROBLEM_JSON, ApiProblem
 from api.matchrun import HORIZON_DAYS
-from catalog.models import Region
 
 __all__ = ["router"]
 
@@ -108,15 +106,6 @@ def get_interventions(principal: Agency, session: SessionDep,
                             items=[InterventionOut.of(i, language) for i in items])
 
 
-def _scope(principal: Principal, session: Session) -> tuple[str | None, str | None]:
-    """The province's name and BPS code, or ``None`` for the admin's every province."""
-    if principal.role != "agency":
-        return None, None
-    row = session.execute(select(Region.name, Region.bps_code)
-                          .where(Region.id == principal.province_id)).first()
-    return (row.name, row.bps_code) if row is not None else (None, None)
-
-
 @router.get("/report.xlsx", summary="Laporan Excel / Excel report", response_class=Response,
             responses={200: {"content": {XLSX_MEDIA_TYPE: {}},
                              "description": "Buku kerja Excel / Excel workbook"}})
@@ -125,16 +114,7 @@ def get_report(principal: Agency, session: SessionDep, language: LanguageDep) ->
     Intervensi (interventions), headers in the reader's language, the same scope and
     withholding as the JSON answers. Without a finished run the gaps and interventions sheets
     are empty and the summary says so."""
-    run = queries.latest_run(session=session)
-    name, code = _scope(principal, session)
-    gaps = queries.gaps(run.id, principal, session=session)[0] if run is not None else []
-    items = queries.interventions(run.id, principal, session=session) if run is not None \
-        else []
-    sentra, _total = queries.sentra_candidates(principal, session=session, run=run)
-    now = dt.datetime.now(dt.UTC)
-    content = report_workbook(ReportData(scope_name=name, run=run, gaps=gaps, sentra=sentra,
-                                         interventions=items, generated_at=now), language)
-    filename = report_filename(code, now.date(), language)
-    return Response(content=content, media_type=XLSX_MEDIA_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
+    report = build_report(principal, language, session=session)
+    return Response(content=report.content, media_type=XLSX_MEDIA_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{report.filename}"',
         "Content-Language": language, "Vary": "Accept-Language"})

@@ -9,21 +9,13 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 
-from api.auth.accounts import (
-    LoginLimit,
-    authenticate,
-    create_key,
-    failures_left,
-    record_attempt,
-    refresh_hash,
-)
-from api.auth.principal import CurrentPrincipal, secret_key
+from api.auth import signin
+from api.auth.accounts import create_key
+from api.auth.principal import CurrentPrincipal
 from api.auth.schemas import KeyCreated, KeyIn, KeyOut, Me, TokenOut
-from api.auth.security import make_token
 from api.deps import SessionDep, SettingsDep
 from api.errors import BAD_BODY_RESPONSES, ApiProblem, problem_content
 from api.pagination import IdPath
-from catalog.db import session_scope
 from catalog.exceptions import NotFound
 from catalog.models import ApiKey, Park, Region
 
@@ -44,30 +36,18 @@ def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends
             settings: SettingsDep) -> TokenOut:
     """A short-lived bearer token for ``username`` and ``password`` (form fields). Too many
     failed attempts for one username within the window answer 429 with ``Retry-After``."""
-    now = dt.datetime.now(dt.UTC)
     client = request.client.host if request.client else "unknown"
-    # Read first, then write the attempt in a transaction of its own: it is kept even when the
-    # sign-in fails, and no write lock is held while the password is checked.
-    with session_scope(request.app.state.sessionmaker) as session:
-        wait = failures_left(form.username, client,
-                             LoginLimit(settings.login_attempts, settings.login_window_s),
-                             session=session, now=now)
-        account = (None if wait else
-                   authenticate(form.username, form.password, session=session))
-        signed_in = (account.id, account.role) if account is not None else None
-    if wait:
+    try:
+        signed_in = signin.sign_in(form.username, form.password, client,
+                                   state=request.app.state, settings=settings)
+    except signin.SignInLocked as locked:
         raise ApiProblem(429, "too-many-sign-ins", "detail.login_locked",
-                         params={"seconds": wait}, headers={"Retry-After": str(wait)})
-    with session_scope(request.app.state.write_sessionmaker) as session:
-        record_attempt(form.username, client, signed_in is not None, session=session, now=now)
-        if signed_in is not None:
-            refresh_hash(signed_in[0], form.password, session=session)
-    if signed_in is None:
+                         params={"seconds": locked.seconds},
+                         headers={"Retry-After": str(locked.seconds)}) from None
+    except signin.BadSignIn:
         raise ApiProblem(401, "bad-sign-in", "detail.bad_login",
-                         headers={"WWW-Authenticate": "Bearer"})
-    token, expires = make_token(signed_in[0], signed_in[1], secret=secret_key(request),
-                                minutes=settings.token_minutes, now=now)
-    return TokenOut(access_token=token, expires_in=int((expires - now).total_seconds()))
+                         headers={"WWW-Authenticate": "Bearer"}) from None
+    return TokenOut(access_token=signed_in.token, expires_in=signed_in.seconds)
 
 
 @router.get("/me", summary="Siapa saya / Who am I")

@@ -10,6 +10,9 @@ Who (403 for a role that may not, 404 for an object outside the principal's scop
 * offers and certificates: their owner or an admin read and write them; the agency reads
   those of its province (offers without prices); others see them only through the public
   catalogue.
+
+Changing an IKM, an offer or adding a certificate is :mod:`api.enterprises.usecases`, which
+the owner's pages (:mod:`api.pages.owner`) call too; the routes add the HTTP around it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from sqlalchemy import select
 from api.auth.principal import CurrentPrincipal, Principal, require
 from api.context import catalog_context
 from api.deps import SessionDep
-from api.enterprises import queries
+from api.enterprises import queries, usecases
 from api.enterprises.schemas import (
     CertificateIn,
     CertificateOut,
@@ -57,12 +60,9 @@ from api.writes import (
     set_etag,
 )
 from catalog.models import Certificate, Enterprise, Offer, Region
-from catalog.records import CertificateRecord, EnterpriseRecord, OfferRecord
+from catalog.records import EnterpriseRecord
 from catalog.store import (
-    InvalidRecord,
-    prepare_certificate,
     prepare_enterprise,
-    prepare_offer,
 )
 
 __all__ = ["offer_router", "router"]
@@ -166,22 +166,8 @@ def patch_enterprise(request: Request, response: Response, principal: Owners,
                      session: SessionDep, enterprise_id: IdPath, body: EnterprisePatch,
                      if_match: IfMatch = None) -> EnterpriseView:
     """Change the profile; ``If-Match`` must carry the ETag last read (428, 412)."""
-    enterprise = queries.get_enterprise(enterprise_id, principal, session=session, own=True)
-    check_version(if_match, "enterprise", enterprise.id, enterprise.version)
-    record = EnterpriseRecord(
-        name=enterprise.name, district_bps_code=enterprise.district.bps_code,
-        latitude=enterprise.latitude, longitude=enterprise.longitude,
-        workers=enterprise.workers, investment_idr=enterprise.investment_idr,
-        legal_form=enterprise.legal_form, nib=enterprise.nib, village=enterprise.village,
-        address=enterprise.address, owner_name=enterprise.owner_name,
-        owner_phone=enterprise.owner_phone, owner_email=enterprise.owner_email,
-        association=enterprise.association, sentra=enterprise.sentra)
-    record = dataclasses.replace(record, **body.model_dump(exclude_unset=True))
-    prepared = prepare_enterprise(record, catalog_context(request.app.state, session=session))
-    changes = {column: value for column, value in prepared.row.items()
-               if getattr(enterprise, column) != value}
-    queries.update_row(enterprise, changes, session=session)
-    audit(principal, "update", "enterprise", enterprise.id, changes, session=session)
+    enterprise = usecases.change_enterprise(principal, enterprise_id, body, if_match=if_match,
+                                            state=request.app.state, session=session)
     set_etag(response, "enterprise", enterprise.id, enterprise.version)
     return _view(enterprise, principal, session=session)
 
@@ -217,12 +203,8 @@ def post_offer(request: Request, response: Response, principal: Owners, session:
                enterprise_id: IdPath, body: OfferIn) -> OfferOwn:
     """A new offer of the IKM: the product name goes through the normaliser and the quantity,
     minimum order and price are converted into its category's unit."""
-    enterprise = queries.get_enterprise(enterprise_id, principal, session=session, own=True)
-    record = OfferRecord(**body.model_dump())
-    row = prepare_offer(record, catalog_context(request.app.state, session=session))
-    offer = queries.add_offer(enterprise, row, session=session)
-    audit(principal, "create", "offer", offer.id, {**row, "enterprise_id": enterprise.id},
-          session=session)
+    offer = usecases.add_offer(principal, enterprise_id, body, state=request.app.state,
+                               session=session)
     response.headers["Location"] = f"/api/v1/offers/{offer.id}"
     set_etag(response, "offer", offer.id, offer.version)
     return OfferOwn.of(offer, category_units([offer.category_code], session=session))
@@ -234,36 +216,8 @@ def patch_offer(request: Request, response: Response, principal: Owners, session
                 offer_id: IdPath, body: OfferPatch, if_match: IfMatch = None) -> OfferOwn:
     """Change an offer; capacity, price and minimum order are in the category's canonical
     unit. ``If-Match`` must carry the ETag last read (428, 412)."""
-    offer = queries.get_offer(offer_id, principal, session=session)
-    check_version(if_match, "offer", offer.id, offer.version)
-    given = body.model_dump(exclude_unset=True)
-    unit = category_units([offer.category_code], session=session).get(
-        offer.category_code or "", offer.unit_typed)
-    record = OfferRecord(
-        product_name=given.get("product_name", offer.product_name),
-        quantity=given.get("capacity", offer.capacity), unit=unit,
-        unit_price_idr=given.get("unit_price_idr", offer.unit_price_idr),
-        period=given.get("period", offer.period),
-        min_order=given.get("min_order", offer.min_order),
-        lead_time_days=given.get("lead_time_days", offer.lead_time_days),
-        delivery_radius_km=given.get("delivery_radius_km", offer.delivery_radius_km),
-        category_code=None if "product_name" in given else offer.category_code)
-    unit_changes = ApiProblem(422, "validation", "detail.validation", params={"count": 1},
-                              fields=[("product_name", "v.offer_unit_changes")])
-    try:
-        row = prepare_offer(record, catalog_context(request.app.state, session=session))
-    except InvalidRecord as error:
-        if "product_name" in given and any(p.field == "unit" for p in error.problems):
-            raise unit_changes from None
-        raise
-    if category_units([row["category_code"]], session=session).get(row["category_code"]) \
-            != unit:
-        raise unit_changes
-    row["active"] = given.get("active", offer.active)
-    changes = {column: value for column, value in row.items()
-               if column != "unit_typed" and getattr(offer, column) != value}
-    queries.update_row(offer, changes, session=session)
-    audit(principal, "update", "offer", offer.id, changes, session=session)
+    offer = usecases.change_offer(principal, offer_id, body, if_match=if_match,
+                                  state=request.app.state, session=session)
     set_etag(response, "offer", offer.id, offer.version)
     return OfferOwn.of(offer, category_units([offer.category_code], session=session))
 
@@ -304,15 +258,6 @@ def list_certificates(principal: OfferReaders, session: SessionDep, page: PageDe
              summary="Tambah sertifikat / Add a certificate")
 def post_certificate(principal: Owners, session: SessionDep, enterprise_id: IdPath,
                      body: CertificateIn) -> CertificateOut:
-    enterprise = queries.get_enterprise(enterprise_id, principal, session=session, own=True)
-    row = prepare_certificate(CertificateRecord(**body.model_dump()))
-    duplicate = any(c.kind == row["kind"] and c.number == row["number"]
-                    for c in enterprise.certificates)
-    if duplicate:
-        raise ApiProblem(409, "conflict", "detail.duplicate_certificate",
-                         params={"kind": row["kind"], "number": row["number"]})
-    certificate = queries.add_certificate(enterprise, row, session=session)
-    audit(principal, "create", "certificate", certificate.id,
-          {**row, "enterprise_id": enterprise.id}, session=session)
+    certificate = usecases.add_certificate(principal, enterprise_id, body, session=session)
     return CertificateOut.of(certificate, dt.date.today())
 

@@ -17,7 +17,7 @@ from api.auth.principal import Principal, require
 from api.context import catalog_context
 from api.deps import SessionDep
 from api.errors import BAD_BODY_RESPONSES, ApiProblem
-from api.needs import queries
+from api.needs import queries, usecases
 from api.needs.schemas import NeedIn, NeedOut, NeedPage, NeedPatch, NeedStatus
 from api.pagination import IdPath, PageDep, next_cursor
 from api.taxonomy.queries import category_units
@@ -89,18 +89,8 @@ def post_need(request: Request, response: Response, principal: Writers, session:
     """A new open need of the park. The product name goes through the normaliser: the answer
     shows the category it found, with its score and status (``review`` or ``unknown`` ask the
     agency to look). The quantity is converted into the category's unit."""
-    park = queries.get_park(park_id, principal, session=session)
-    record = NeedRecord(
-        park_code=park.code, product_name=body.product_name, quantity=body.quantity,
-        unit=body.unit, due_date=body.due_date, period=body.period,
-        required_certificates=tuple(body.required_certificates),
-        max_unit_price_idr=body.max_unit_price_idr, split_allowed=body.split,
-        min_lot=body.min_lot, max_suppliers=body.max_suppliers,
-        max_distance_km=body.max_distance_km, category_code=body.category_code)
-    prepared = prepare_need(record, catalog_context(request.app.state, session=session))
-    need = queries.create_need(prepared, session=session)
-    audit(principal, "create", "need", need.id,
-          {**prepared.row, "required_certificates": prepared.certificates}, session=session)
+    need = usecases.post_need(principal, park_id, body, state=request.app.state,
+                              session=session)
     response.headers["Location"] = f"{request.url.path.rsplit('/parks', 1)[0]}/needs/{need.id}"
     return _out(need, response, session=session)
 

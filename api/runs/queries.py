@@ -44,6 +44,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "AllocationRow",
     "EnterpriseOpportunities",
+    "NeedCoverage",
     "RunLimitReached",
     "RunNotFinished",
     "UnmetRow",
@@ -54,6 +55,7 @@ __all__ = [
     "list_allocations",
     "list_runs",
     "list_unmet",
+    "need_coverage",
     "queue_run",
 ]
 
@@ -194,10 +196,14 @@ class AllocationRow:
 
 
 def list_allocations(run_id: int, principal: Principal, *, session: Session,
-                     page: PageRequest[int]) -> tuple[list[AllocationRow], int]:
-    """The run's allocations the principal may see, by id."""
+                     page: PageRequest[int], need_id: int | None = None
+                     ) -> tuple[list[AllocationRow], int]:
+    """The run's allocations the principal may see, by id (only those to need ``need_id``
+    when given)."""
     statement = select(RunAllocation).where(RunAllocation.run_id == run_id,
                                             _allocations_visible(principal))
+    if need_id is not None:
+        statement = statement.where(RunAllocation.need_id == need_id)
     rows, total = paginate(statement, RunAllocation.id, page, session=session)
     needs = _names(select(Need.id, Need.product_name)
                    .where(Need.id.in_({r.need_id for r in rows})), session=session)
@@ -229,11 +235,15 @@ class UnmetRow:
 
 
 def list_unmet(run_id: int, principal: Principal, *, session: Session,
-               page: PageRequest[int]) -> tuple[list[UnmetRow], int]:
-    """The run's needs left partly unmet that the principal may see, by need id."""
+               page: PageRequest[int], need_id: int | None = None
+               ) -> tuple[list[UnmetRow], int]:
+    """The run's needs left partly unmet that the principal may see, by need id (only need
+    ``need_id`` when given)."""
     statement = select(RunNeed).where(RunNeed.run_id == run_id,
                                       RunNeed.served < RunNeed.quantity,
                                       _of_visible_parks(principal, RunNeed.park_id))
+    if need_id is not None:
+        statement = statement.where(RunNeed.need_id == need_id)
     rows, total = paginate(statement, RunNeed.need_id, page, session=session)
     need_ids = {r.need_id for r in rows}
     reasons: dict[int, dict[str, int]] = {}
@@ -250,6 +260,31 @@ def list_unmet(run_id: int, principal: Principal, *, session: Session,
         need_id=r.need_id, need_product_name=needs.get(r.need_id), park_id=r.park_id,
         park_code=parks.get(r.park_id), category_code=r.category_code, quantity=r.quantity,
         served=r.served, reasons=reasons.get(r.need_id, {})) for r in rows], total
+
+
+@dataclass(frozen=True, slots=True)
+class NeedCoverage:
+    """How much of a need a run covered: units over the run's horizon, served, served by
+    local IKM."""
+
+    need_id: int
+    quantity: int
+    served: int
+    local: int
+
+
+def need_coverage(run_id: int, principal: Principal, need_ids: Sequence[int], *,
+                  session: Session) -> dict[int, NeedCoverage]:
+    """The coverage of each need of ``need_ids`` in the run, for those the principal may see
+    and the run matched (a need posted after the run has none)."""
+    if not need_ids:
+        return {}
+    rows = session.execute(
+        select(RunNeed.need_id, RunNeed.quantity, RunNeed.served, RunNeed.local)
+        .where(RunNeed.run_id == run_id, RunNeed.need_id.in_(sorted(set(need_ids))),
+               _of_visible_parks(principal, RunNeed.park_id)))
+    return {row.need_id: NeedCoverage(row.need_id, row.quantity, row.served, row.local)
+            for row in rows}
 
 
 # --- opportunities -------------------------------------------------------------------------

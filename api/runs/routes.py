@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from api.auth.principal import CurrentPrincipal, Principal, require
 from api.deps import SessionDep, SettingsDep
 from api.errors import BAD_BODY_RESPONSES, PROBLEM_JSON, ApiProblem, Problem
 from api.pagination import IdPath, PageDep, next_cursor
-from api.runs import queries
+from api.runs import queries, usecases
 from api.runs.schemas import (
     AdminAllocation,
     AdminAllocationPage,
@@ -44,7 +43,6 @@ from api.runs.schemas import (
     UnmetPage,
     WonOut,
 )
-from api.writes import audit
 from catalog.models import MatchRun, RunNearMiss
 
 __all__ = ["router"]
@@ -78,18 +76,6 @@ def _run_out(run: MatchRun, principal: Principal, current_id: int | None) -> Mat
         current=run.id == current_id, mine=run.tenant == principal.tenant, figures=figures)
 
 
-def _wake_dispatcher_after_commit(request: Request, session: Session) -> None:
-    dispatcher = getattr(request.app.state, "dispatcher", None)
-    if dispatcher is None:
-        return
-
-    def wake(_session: Any) -> None:
-        dispatcher.wake()
-
-    # The run becomes visible to the dispatcher when the request's transaction commits.
-    event.listen(session, "after_commit", wake, once=True)
-
-
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED,
              responses={**BAD_BODY_RESPONSES, **_LIMITED},
              summary="Antrekan pencocokan / Queue a match run")
@@ -102,16 +88,11 @@ def queue_run(request: Request, response: Response, session: SessionDep,
     queued or running at once (429 beyond)."""
     wanted = wanted or RunIn()
     try:
-        run = queries.queue_run(principal, wanted, session=session,
-                                default_time_limit_s=settings.run_time_limit_s,
-                                runs_per_tenant=settings.runs_per_tenant)
+        run = usecases.start_run(principal, wanted, state=request.app.state,
+                                 settings=settings, session=session)
     except queries.RunLimitReached as limit:
         raise ApiProblem(429, "run-limit", "detail.run_limit",
                          params={"count": limit.count, "tenant": limit.tenant}) from limit
-    audit(principal, "run", "run", run.id,
-          {"seed": run.seed, "time_limit_s": run.time_limit_s,
-           "horizon_days": run.horizon_days}, session=session)
-    _wake_dispatcher_after_commit(request, session)
     response.headers["Location"] = f"{request.url.path.rstrip('/')}/{run.id}"
     return _run_out(run, principal, queries.current_run_id(session=session))
 

@@ -1,0 +1,182 @@
+"""The words of the IKM owner's pages ("Peluang", the IKM's profile, offers and
+certificates), in Bahasa Indonesia and English: key → (Indonesian, English), merged into
+:data:`api.pages.texts.PAGE_TEXTS` under the prefix ``owner.``.
+
+The one change that would win a near miss is said in plain words by
+:func:`api.pages.owner.change_in_words` from the ``owner.change_*`` and ``owner.why_*`` texts.
+"""
+
+from __future__ import annotations
+
+__all__ = ["OWNER_TEXTS"]
+
+OWNER_TEXTS: dict[str, tuple[str, str]] = {
+    "owner.nav_opportunities": ("Peluang", "Opportunities"),
+    "owner.nav_ikm": ("IKM saya", "My IKM"),
+    # --- Peluang ---
+    "owner.title": ("Peluang", "Opportunities"),
+    "owner.intro": ("Apa yang dimenangkan IKM Anda pada pencocokan terakhir, dan kebutuhan "
+                    "yang hampir Anda menangkan beserta satu perubahan yang akan "
+                    "memenangkannya.",
+                    "What your IKM won in the latest match run, and the needs it nearly won "
+                    "with the one change that would win each."),
+    "owner.run": ("Menurut pencocokan #{run}, selesai {finished}, untuk {days} hari ke depan.",
+                  "From match run #{run}, finished {finished}, for the next {days} days."),
+    "owner.no_run": ("Belum ada pencocokan yang selesai. Peluang tampil di sini setelah "
+                     "Dinas atau kawasan menjalankan pencocokan. Sementara itu, periksa "
+                     "penawaran dan sertifikat Anda.",
+                     "No match run has finished yet. Opportunities appear here once the "
+                     "agency or a park runs one. Meanwhile, check your offers and "
+                     "certificates."),
+    "owner.no_ikm": ("Akun Anda belum terhubung dengan IKM mana pun. Hubungi Dinas "
+                     "Perindustrian untuk mendaftarkannya.",
+                     "Your account is not linked to any IKM yet. Ask the industry agency to "
+                     "register it."),
+    "owner.won": ("Yang dimenangkan", "Won"),
+    "owner.won_none": ("Belum ada yang dimenangkan pada pencocokan ini.",
+                       "Nothing won in this run."),
+    "owner.near": ("Hampir menang", "Nearly won"),
+    "owner.near_none": ("Tidak ada kebutuhan yang hampir dimenangkan.",
+                        "No needs nearly won."),
+    "owner.col_need": ("Kebutuhan", "Need"),
+    "owner.col_park": ("Kawasan", "Park"),
+    "owner.col_quantity": ("Jumlah ({days} hari)", "Quantity ({days} days)"),
+    "owner.col_landed": ("Ongkos sampai per satuan", "Landed cost per unit"),
+    "owner.col_km": ("Jarak (km)", "Distance (km)"),
+    "owner.col_local": ("Lokal", "Local"),
+    "owner.col_offer": ("Penawaran", "Offer"),
+    "owner.deleted_need": ("kebutuhan #{id} (sudah dihapus)", "need #{id} (since deleted)"),
+    "owner.deleted_offer": ("penawaran #{id} (sudah dihapus)", "offer #{id} (since deleted)"),
+    "owner.to_win": ("Agar menang:", "To win it:"),
+    "owner.at_stake": ("Nilai kebutuhan: {idr}", "Value of the need: {idr}"),
+    "owner.already_won": ("Sudah Anda menangkan: {quantity} {unit}",
+                          "Already won: {quantity} {unit}"),
+    "owner.profile_link": ("Profil, penawaran dan sertifikat", "Profile, offers and certificates"),
+    "owner.warnings": ("{count} sertifikat perlu diperhatikan", "{count} certificate(s) need "
+                       "attention"),
+    # --- the one change, in plain words ---
+    "owner.change_price": ("Turunkan harga ke {price} per {unit}",
+                           "Lower the price to {price} per {unit}"),
+    "owner.change_price_now": ("sekarang {price}", "now {price}"),
+    "owner.change_obtain": ("Dapatkan {names}", "Obtain {names}"),
+    "owner.change_renew": ("Perpanjang {names}", "Renew {names}"),
+    "owner.change_renew_then": ("perpanjang {names}", "renew {names}"),
+    "owner.change_both": ("{obtain} dan {renew}", "{obtain} and {renew}"),
+    "owner.change_capacity": ("Tambah kapasitas {quantity} {unit} per {period}",
+                              "Add {quantity} {unit} of capacity per {period}"),
+    "owner.change_lead_time": ("Percepat waktu kirim {days} hari",
+                               "Deliver {days} day(s) sooner"),
+    "owner.change_lead_time_to": ("dari {now} menjadi {to} hari", "from {now} to {to} days"),
+    "owner.change_radius": ("Perluas jangkauan kirim sampai {km} km",
+                            "Extend the delivery radius to {km} km"),
+    "owner.change_radius_now": ("sekarang {km} km", "now {km} km"),
+    "owner.and": ("dan", "and"),
+    "owner.why_over_price_ceiling": ("Ongkos sampai Anda di atas harga tertinggi kawasan.",
+                                     "Your landed cost is above the park's price ceiling."),
+    "owner.why_lost_on_cost": ("IKM lain lebih murah untuk kebutuhan ini.",
+                               "Other IKM are cheaper for this need."),
+    "owner.why_certificate_missing": ("Kawasan mewajibkan sertifikat ini, berlaku sampai "
+                                      "tanggal kebutuhan.",
+                                      "The park requires this certificate, valid through "
+                                      "the need's date."),
+    "owner.why_capacity_full": ("Harga Anda bersaing, tetapi kapasitas Anda sudah habis.",
+                                "Your price competes, but your capacity is used up."),
+    "owner.why_too_slow": ("Kiriman Anda tiba setelah tanggal kebutuhan.",
+                           "Your delivery would arrive after the need's date."),
+    "owner.why_too_far": ("Kawasan ini di luar jangkauan kirim Anda.",
+                          "The park is beyond your delivery radius."),
+    # --- the IKM: profile, offers, certificates ---
+    "owner.ikm_title": ("IKM saya", "My IKM"),
+    "owner.ikm_intro": ("Profil, penawaran dan sertifikat yang dipakai Simpul saat "
+                        "mencocokkan IKM Anda dengan kebutuhan kawasan.",
+                        "The profile, offers and certificates Simpul uses to match your IKM "
+                        "with the parks' needs."),
+    "owner.back": ("Kembali ke {name}", "Back to {name}"),
+    "owner.back_opportunities": ("Peluang", "Opportunities"),
+    "owner.profile": ("Profil", "Profile"),
+    "owner.edit_profile": ("Ubah profil", "Edit the profile"),
+    "owner.name": ("Nama IKM", "Name of the IKM"),
+    "owner.nib": ("NIB", "NIB"),
+    "owner.nib_hint": ("13 angka dari OSS; boleh kosong", "13 digits from OSS; optional"),
+    "owner.district": ("Kecamatan", "Kecamatan (district)"),
+    "owner.district_fixed": ("Pindah kecamatan? Hubungi Dinas: itu pendaftaran IKM baru.",
+                             "Moving district? Ask the agency: that is a new IKM record."),
+    "owner.village": ("Desa/kelurahan", "Village"),
+    "owner.address": ("Alamat", "Address"),
+    "owner.owner_name": ("Nama pemilik", "Owner's name"),
+    "owner.owner_phone": ("Telepon/WhatsApp", "Phone/WhatsApp"),
+    "owner.owner_email": ("Email", "Email"),
+    "owner.contact": ("Kontak", "Contact"),
+    "owner.workers": ("Jumlah pekerja", "Workers"),
+    "owner.size": ("Skala usaha", "Size"),
+    "owner.sentra": ("Sentra", "Sentra"),
+    "owner.optional": ("boleh kosong", "optional"),
+    "owner.save": ("Simpan", "Save"),
+    "owner.cancel": ("Batal", "Cancel"),
+    "owner.saved_profile": ("Profil tersimpan.", "Profile saved."),
+    "owner.saved_offer": ("Penawaran tersimpan.", "Offer saved."),
+    "owner.saved_certificate": ("Sertifikat tersimpan.", "Certificate saved."),
+    "owner.stale": ("Data ini sudah diubah orang lain sejak Anda membukanya. Periksa isian di "
+                    "bawah, lalu simpan lagi.",
+                    "Someone else changed this since you opened it. Check the fields below, "
+                    "then save again."),
+    "owner.offers": ("Penawaran", "Offers"),
+    "owner.offers_none": ("Belum ada penawaran. Tambahkan yang pertama.",
+                          "No offers yet. Add the first."),
+    "owner.add_offer": ("Tambah penawaran", "Add an offer"),
+    "owner.edit_offer": ("Ubah penawaran", "Edit the offer"),
+    "owner.edit": ("Ubah", "Edit"),
+    "owner.edit_named": ("Ubah {name}", "Edit {name}"),
+    "owner.col_product": ("Produk", "Product"),
+    "owner.col_category": ("Kategori", "Category"),
+    "owner.col_capacity": ("Kapasitas", "Capacity"),
+    "owner.col_price": ("Harga per satuan", "Price per unit"),
+    "owner.col_lead_time": ("Waktu kirim", "Lead time"),
+    "owner.col_radius": ("Jangkauan kirim", "Delivery radius"),
+    "owner.col_active": ("Aktif", "Active"),
+    "owner.days": ("{days} hari", "{days} day(s)"),
+    "owner.per": ("{quantity} {unit} per {period}", "{quantity} {unit} per {period}"),
+    "owner.category_none": ("belum berkategori", "no category yet"),
+    "owner.product_name": ("Nama produk atau jasa", "Product or service"),
+    "owner.product_hint": ("mis. nasi kotak ayam, las pagar", "e.g. nasi kotak ayam, las pagar"),
+    "owner.capacity": ("Kapasitas", "Capacity"),
+    "owner.quantity": ("Kapasitas", "Capacity"),
+    "owner.unit": ("Satuan", "Unit"),
+    "owner.unit_hint": ("mis. porsi, kg, dus, jam", "e.g. porsi, kg, dus, jam"),
+    "owner.period": ("Setiap", "Every"),
+    "owner.unit_price": ("Harga per {unit} (Rp)", "Price per {unit} (Rp)"),
+    "owner.unit_price_new": ("Harga per satuan (Rp)", "Price per unit (Rp)"),
+    "owner.price_hint": ("mis. 24500 atau 24.500", "e.g. 24500 or 24,500"),
+    "owner.lead_time": ("Waktu kirim (hari)", "Lead time (days)"),
+    "owner.radius": ("Jangkauan kirim (km)", "Delivery radius (km)"),
+    "owner.active": ("Penawaran aktif (ikut pencocokan)", "Active (takes part in matching)"),
+    "owner.capacity_hint": ("dalam {unit} per {period}", "in {unit} per {period}"),
+    "owner.certificates": ("Sertifikat", "Certificates"),
+    "owner.certificates_none": ("Belum ada sertifikat tercatat.", "No certificates recorded."),
+    "owner.add_certificate": ("Tambah sertifikat", "Add a certificate"),
+    "owner.col_kind": ("Jenis", "Kind"),
+    "owner.col_number": ("Nomor", "Number"),
+    "owner.col_issuer": ("Penerbit", "Issuer"),
+    "owner.col_valid_until": ("Berlaku sampai", "Valid until"),
+    "owner.col_state": ("Keadaan", "State"),
+    "owner.no_expiry": ("tanpa batas", "no expiry"),
+    "owner.valid": ("berlaku", "valid"),
+    "owner.expired": ("Kedaluwarsa sejak {day}", "Expired since {day}"),
+    "owner.expires_soon": ("Berakhir {day}, {days} hari lagi", "Ends {day}, in {days} day(s)"),
+    "owner.expired_note": ("{name} sudah kedaluwarsa: kebutuhan yang mewajibkannya tidak bisa "
+                           "Anda menangkan. Perpanjang lalu tambahkan sertifikat barunya.",
+                           "{name} has expired: needs that require it cannot be won. Renew "
+                           "it, then add the new certificate."),
+    "owner.soon_note": ("{name} berakhir {day}. Perpanjang sebelum itu.",
+                        "{name} ends {day}. Renew it before then."),
+    "owner.kind": ("Jenis sertifikat", "Kind of certificate"),
+    "owner.number": ("Nomor sertifikat", "Certificate number"),
+    "owner.issuer": ("Penerbit", "Issuer"),
+    "owner.issuer_hint": ("mis. BPJPH, Dinas Kesehatan", "e.g. BPJPH, Dinas Kesehatan"),
+    "owner.valid_until": ("Berlaku sampai", "Valid until"),
+    "owner.valid_until_hint": ("kosongkan jika tidak kedaluwarsa",
+                               "leave empty if it never expires"),
+    "owner.choose": ("— pilih —", "— choose —"),
+    "owner.offer_count": ("{count} penawaran", "{count} offer(s)"),
+    "owner.certificate_count": ("{count} sertifikat", "{count} certificate(s)"),
+}
