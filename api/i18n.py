@@ -183,6 +183,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "v.offer_unit_changes": (
         "nama produk ini masuk kategori dengan satuan lain; tambahkan penawaran baru",
         "this product name falls in a category with another unit; add a new offer"),
+    "detail.nib_taken": ("NIB {nib} sudah terdaftar untuk IKM lain.",
+                         "NIB {nib} is already registered to another IKM."),
+    "v.nib_taken": ("sudah terdaftar untuk IKM lain", "already registered to another IKM"),
     "detail.duplicate_certificate": ("Sertifikat {kind} nomor {number} sudah tercatat.",
                                      "Certificate {kind} number {number} is already recorded."),
     "v.district_outside_province": ("kecamatan {value} tidak ada di provinsi Anda",

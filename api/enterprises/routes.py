@@ -136,6 +136,7 @@ def post_enterprise(request: Request, response: Response, principal: Registrars,
     longitude = fields.pop("longitude") or (district[2] if district else 0.0)
     record = EnterpriseRecord(latitude=latitude, longitude=longitude, **fields)
     prepared = prepare_enterprise(record, catalog_context(request.app.state, session=session))
+    usecases.check_nib_free(prepared.row.get("nib"), session=session)
     enterprise = queries.create_enterprise(prepared.row, principal, session=session)
     audit(principal, "create", "enterprise", enterprise.id, prepared.row, session=session)
     response.headers["Location"] = f"{request.url.path}/{enterprise.id}"

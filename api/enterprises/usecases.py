@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
@@ -28,7 +29,19 @@ from catalog.models import Certificate, Enterprise, Offer
 from catalog.records import CertificateRecord, EnterpriseRecord, OfferRecord
 from catalog.store import InvalidRecord, prepare_certificate, prepare_enterprise, prepare_offer
 
-__all__ = ["add_certificate", "add_offer", "change_enterprise", "change_offer"]
+__all__ = ["add_certificate", "add_offer", "change_enterprise", "change_offer", "check_nib_free"]
+
+
+def check_nib_free(nib: str | None, *, session: Session, of: int | None = None) -> None:
+    """A 409 naming ``nib`` if another IKM than ``of`` holds the NIB ``nib`` already: a NIB
+    belongs to one business in the whole country (it is unique in the catalog too, but the
+    database's refusal would not say which field)."""
+    if nib is None:
+        return
+    holder = session.scalar(select(Enterprise.id).where(Enterprise.nib == nib))
+    if holder is not None and holder != of:
+        raise ApiProblem(409, "conflict", "detail.nib_taken", params={"nib": nib},
+                         fields=[("nib", "v.nib_taken")])
 
 
 def change_enterprise(principal: Principal, enterprise_id: int, body: EnterprisePatch, *,
@@ -49,6 +62,8 @@ def change_enterprise(principal: Principal, enterprise_id: int, body: Enterprise
     prepared = prepare_enterprise(record, catalog_context(state, session=session))
     changes = {column: value for column, value in prepared.row.items()
                if getattr(enterprise, column) != value}
+    if "nib" in changes:
+        check_nib_free(changes["nib"], session=session, of=enterprise.id)
     queries.update_row(enterprise, changes, session=session)
     audit(principal, "update", "enterprise", enterprise.id, changes, session=session)
     return enterprise

@@ -458,9 +458,13 @@ def save_profile(request: Request, principal: Owners, session: SessionDep,
         return _profile_page(request, principal, _own(enterprise_id, principal, session), form,
                              status_code=422)
     except ApiProblem as error:
+        session.rollback()
+        if error.fields:  # a value the catalog refuses, such as another IKM's NIB
+            form.add({name: text(key, language, **error.params) for name, key in error.fields})
+            return _profile_page(request, principal, _own(enterprise_id, principal, session),
+                                 form, status_code=error.status)
         if not _stale(form, error):
             raise
-        session.rollback()
         return _profile_page(request, principal, _own(enterprise_id, principal, session), form,
                              status_code=409, stale=True)
     return redirect(request, f"/ikm/{enterprise.id}?disimpan=profil")

@@ -61,6 +61,32 @@ def test_registering_binds_the_owner_and_the_agency_stays_in_its_province(
         headers=headers_for(client, "buyer.imip")).status_code == 403
 
 
+def test_a_nib_held_by_another_ikm_is_409_naming_the_field(client: TestClient) -> None:
+    """Registering, or changing a profile to, the NIB of another IKM is a 409 that names
+    ``nib`` (not a write conflict); nothing is written. The IKM's own NIB may be sent again."""
+    owner = headers_for(client, "owner.las")
+    taken = "9120001234567"  # Katering Bu Ani's
+    before = client.get("/api/v1/enterprises", headers=owner).json()["total"]
+    made = client.post("/api/v1/enterprises", json={
+        "name": "Bubut Kembar", "district_bps_code": "7203030", "workers": 3,
+        "investment_idr": 40_000_000, "nib": taken}, headers=owner)
+    assert made.status_code == 409, made.text
+    assert made.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in made.json()["errors"]] == ["nib"]
+    assert taken in made.json()["detail"]
+    assert client.get("/api/v1/enterprises", headers=owner).json()["total"] == before
+    las = client.get("/api/v1/enterprises?own=true", headers=owner).json()["items"][0]["id"]
+    changed = client.patch(f"/api/v1/enterprises/{las}", json={"nib": taken},
+                           headers={**owner, "If-Match": "*", "Accept-Language": "en"})
+    assert changed.status_code == 409, changed.text
+    assert changed.json()["errors"][0] == {"field": "nib",
+                                           "message": "already registered to another IKM"}
+    ani = headers_for(client, "owner.ani")
+    same = client.patch(f"/api/v1/enterprises/{_ani(client)}", json={"nib": taken},
+                        headers={**ani, "If-Match": "*"})
+    assert same.status_code == 200, same.text
+
+
 def test_patch_of_an_ikm_needs_its_etag_and_its_owner(client: TestClient) -> None:
     """The owner changes the profile with If-Match; another owner's attempt is not found."""
     owner = headers_for(client, "owner.ani")

@@ -431,6 +431,24 @@ def test_profile_errors_are_next_to_their_fields_and_keep_the_input(
     assert audit_actions(pages_url, "enterprise") == []
 
 
+def test_a_nib_of_another_ikm_is_refused_at_its_field(owner: TestClient,
+                                                     pages_url: str) -> None:
+    """The NIB of another IKM: the form comes back (409) saying so at the NIB field, with
+    what was typed; nothing saved."""
+    ids = enterprise_ids(pages_url)
+    engine = make_engine(pages_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        session.get(Enterprise, ids["Bengkel Las Maju"]).nib = "9120009999999"  # type: ignore[union-attr]
+    engine.dispose()
+    ani = ids["Katering Bu Ani"]
+    response = post_form(owner, f"/ikm/{ani}/profil", name="Katering Bu Ani",
+                         nib="9120009999999", village="Fatufia", workers="4")
+    assert response.status_code == 409
+    assert re.search(r'id="nib-error">sudah terdaftar untuk IKM lain<', response.text)
+    assert 'value="9120009999999"' in response.text
+    assert audit_actions(pages_url, "enterprise") == []
+
+
 def test_an_offers_price_is_changed_and_shown(owner: TestClient, pages_url: str) -> None:
     """A price typed as "24.500" is saved as Rp24.500 per porsi, through the API's PATCH
     rule (version up, audit log), and shown on the IKM's page."""
