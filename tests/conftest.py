@@ -2,7 +2,8 @@
 
 Every database test runs on SQLite and, when ``SIMPUL_TEST_DATABASE_URL`` names a PostgreSQL
 database, on PostgreSQL too (the ``database_url`` fixture is parametrised over both). SQLite gets
-a fresh file per test; PostgreSQL is migrated once per session and emptied after each test.
+a fresh file per test; PostgreSQL is migrated once per session and emptied after each test
+(under pytest-xdist, each worker in a database of its own).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from catalog.db import make_engine, make_sessionmaker, upgrade_database
@@ -31,12 +32,32 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """``url`` itself, or under pytest-xdist a database of this worker's own beside it
+    (``test_gw0``, ``test_gw1``, ...), made if missing: workers empty theirs after each test."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": name}) is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def _postgres_ready() -> str:
     if not POSTGRES_URL:
         pytest.skip("SIMPUL_TEST_DATABASE_URL is not set")
-    _reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    url = _worker_database(POSTGRES_URL)
+    _reset_postgres(url)
+    return url
 
 
 def _empty_postgres(url: str) -> None:
