@@ -467,6 +467,33 @@ def test_starting_a_run_queues_it_for_the_province(agency: TestClient,
     assert "<html" not in part.text
 
 
+def test_the_same_run_form_sent_twice_starts_one_run(agency: TestClient,
+                                                    pages_url: str) -> None:
+    """A double click (the form sent again with its key) leads to the run the first one
+    started; a form shown again starts another."""
+    def runs() -> int:
+        engine, session = _db(pages_url)
+        try:
+            return session.scalar(select(func.count()).select_from(MatchRun)) or 0
+        finally:
+            session.close()
+            engine.dispose()
+
+    before = runs()
+    page = agency.get("/dinas/pencocokan").text
+    key = re.search(r'name="form_key" value="([0-9a-f]{32})"', page)
+    assert key is not None
+    data = {"csrf_token": csrf_of(page), "form_key": key.group(1), "horizon_days": "14"}
+    first = agency.post("/dinas/pencocokan", data=data, follow_redirects=False)
+    again = agency.post("/dinas/pencocokan", data=data, follow_redirects=False)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    assert runs() == before + 1
+    other = _start(agency)
+    assert other.status_code == 303
+    assert other.headers["location"] != first.headers["location"]
+
+
 def test_the_tenants_limit_is_said_in_words(agency: TestClient) -> None:
     """With ``SIMPUL_RUNS_PER_TENANT`` (2) runs of the province queued, a third is refused
     (429, as the API's run-limit) with the reason in the page and the form as typed."""

@@ -11,12 +11,17 @@ its answers) and ``api.runs.usecases.start_run`` (queueing, with the tenant's li
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -44,7 +49,7 @@ from api.runs.schemas import RunIn
 from api.runs.usecases import start_run
 from api.scope import parks_visible
 from catalog.exceptions import InvalidValue, NotFound
-from catalog.models import Category, MatchRun, Park
+from catalog.models import Category, IdempotencyRecord, MatchRun, Park
 from matching import REASONS
 
 __all__ = ["router"]
@@ -63,6 +68,9 @@ RECENT_RUNS = 10
 LABELLED_DISTRICTS = 40
 #: The run form's fields.
 RUN_FIELDS = ("horizon_days", "time_limit_s", "seed")
+#: The run form's own key (hex of a UUID), kept with the run it started.
+_FORM_KEY = re.compile(r"[0-9a-f]{32}")
+_FORM_KEY_PREFIX = "page-run-form:"
 
 ParkCode = Annotated[str | None, Query(alias="kawasan", max_length=20)]
 OffsetQuery = Annotated[int, Query(alias="mulai", ge=0, le=2**31 - 1)]
@@ -422,10 +430,28 @@ def _runs_page(request: Request, principal: Principal, session: Session, form: F
 
 @router.get("/pencocokan")
 def runs_page(request: Request, principal: Agency, session: SessionDep) -> Response:
-    """The form starting a match run, and the newest runs with their status."""
+    """The form starting a match run, and the newest runs with their status. The form
+    carries a key of its own (``form_key``): sending it twice (a double click, a reload of
+    the answer) starts one run."""
     return _runs_page(request, principal, session,
                       FormState(values={"horizon_days": "30", "time_limit_s": "",
-                                        "seed": "0"}))
+                                        "seed": "0", "form_key": uuid.uuid4().hex}))
+
+
+def _run_of_form(principal: Principal, key: str, session: Session) -> str | None:
+    """Where the run started by the form with ``key`` is, if it was started."""
+    record = session.get(IdempotencyRecord, (principal.account_id, _FORM_KEY_PREFIX + key))
+    return json.loads(record.response_headers or "{}").get("location") if record else None
+
+
+def _remember_form(principal: Principal, key: str, location: str, session: Session) -> None:
+    """Record, in the run's own transaction, that the form with ``key`` started the run at
+    ``location`` (the API's idempotency table, under a key no API client can send)."""
+    session.add(IdempotencyRecord(
+        account_id=principal.account_id, key=_FORM_KEY_PREFIX + key, method="POST",
+        path="/dinas/pencocokan", request_hash=hashlib.sha256(key.encode()).hexdigest(),
+        status_code=303, response_body="", response_headers=json.dumps({"location": location})))
+    session.flush()
 
 
 @router.post("/pencocokan")
@@ -436,20 +462,36 @@ def post_run(request: Request, principal: Agency, session: SessionDep, settings:
     wrong field, 429 at the limit)."""
     check_csrf(request, form_data)
     language = page_language(request)
-    form = FormState.of(form_data, RUN_FIELDS)
-    wanted, errors = validate(RunIn, {k: v for k, v in form.values.items() if v}, language)
+    form = FormState.of(form_data, (*RUN_FIELDS, "form_key"))
+    key = form.values.get("form_key", "")
+    if not _FORM_KEY.fullmatch(key):
+        key = form.values["form_key"] = uuid.uuid4().hex  # an old page: a key from now on
+    started = _run_of_form(principal, key, session)
+    if started is not None:
+        return redirect(request, started)
+    wanted, errors = validate(RunIn, {k: v for k, v in form.values.items()
+                                      if v and k in RUN_FIELDS}, language)
     form.add(errors)
     if wanted is None:
         return _runs_page(request, principal, session, form, status_code=422)
     try:
         run = start_run(principal, wanted, state=request.app.state, settings=settings,
                         session=session)
+        location = f"/dinas/pencocokan/{run.id}"
+        _remember_form(principal, key, location, session)
     except runs_queries.RunLimitReached as limit:
         session.rollback()
         message = page_text("agency.run_limit", language, count=limit.count)
         return _runs_page(request, principal, session, form, limit_message=message,
                           status_code=429)
-    return redirect(request, f"/dinas/pencocokan/{run.id}")
+    except IntegrityError:
+        # The same form, sent twice at once: the other request started the run.
+        session.rollback()
+        started = _run_of_form(principal, key, session)
+        if started is None:
+            raise
+        return redirect(request, started)
+    return redirect(request, location)
 
 
 def _run_context(run: MatchRun, session: Session) -> dict[str, Any]:
