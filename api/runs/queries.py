@@ -126,6 +126,11 @@ def list_runs(*, session: Session, page: PageRequest[int], status: str | None = 
     return paginate(statement, MatchRun.id, page, session=session)
 
 
+def newest_runs(limit: int, *, session: Session) -> Sequence[MatchRun]:
+    """The ``limit`` newest runs, newest first (one query)."""
+    return session.scalars(select(MatchRun).order_by(MatchRun.id.desc()).limit(limit)).all()
+
+
 def get_run(run_id: int, *, session: Session) -> MatchRun:
     """The run with ``run_id``; raises NotFound."""
     run = session.get(MatchRun, run_id)

@@ -40,7 +40,7 @@ from api.pages.forms import FormDep, FormState, validate
 from api.pages.rendering import PageRoute, format_number, redirect, render
 from api.pages.session import check_csrf, page_roles
 from api.pages.texts import page_text
-from api.pagination import IdPath, PageRequest
+from api.pagination import IdPath
 from api.review import queries as review_queries
 from api.review import usecases as review
 from api.review.schemas import ReviewIn, ReviewItemOut
@@ -411,18 +411,11 @@ def answer_review(request: Request, principal: Agency, session: SessionDep,
 # --- match runs ----------------------------------------------------------------------------
 
 
-def _recent_runs(session: Session) -> list[MatchRun]:
-    _rows, total = runs_queries.list_runs(session=session, page=PageRequest(limit=1))
-    rows, _ = runs_queries.list_runs(
-        session=session, page=PageRequest(limit=RECENT_RUNS,
-                                          offset=max(total - RECENT_RUNS, 0)))
-    return list(reversed(rows))
-
-
 def _runs_page(request: Request, principal: Principal, session: Session, form: FormState, *,
                limit_message: str | None = None, status_code: int = 200) -> Response:
     return render(request, "agency_runs.html", {
-        "form": form, "runs": _recent_runs(session), "limit_message": limit_message,
+        "form": form, "runs": runs_queries.newest_runs(RECENT_RUNS, session=session),
+        "limit_message": limit_message,
         "current_id": runs_queries.current_run_id(session=session),
         "tenant": principal.tenant,
     }, principal=principal, status_code=status_code, switch_path="/dinas/pencocokan")
