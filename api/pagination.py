@@ -22,8 +22,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from api.deps import SettingsDep
 from api.settings import Settings
 
-__all__ = ["MAX_ID", "CodePageDep", "IdPath", "Page", "PageDep", "PageRequest", "next_cursor",
-           "paginate", "paginate_rows"]
+__all__ = ["MAX_ID", "CodePageDep", "IdPath", "Page", "PageDep", "PageRequest", "limit_of",
+           "next_cursor", "paginate", "paginate_rows"]
 
 KeyT = TypeVar("KeyT", int, str)
 ItemT = TypeVar("ItemT")
@@ -54,7 +54,8 @@ class Page(BaseModel, Generic[ItemT]):
     next_cursor: str | None = None
 
 
-def _limit(limit: int | None, settings: Settings) -> int:
+def limit_of(limit: int | None, settings: Settings) -> int:
+    """``limit``, or the default page size; over the configured maximum is a 422 naming it."""
     if limit is None:
         return settings.page_size_default
     if limit > settings.page_size_max:
@@ -94,7 +95,7 @@ async def page_request(
                 "msg": f"Input should be less than or equal to {MAX_ID}",
                 "ctx": {"le": MAX_ID}}])
         after = value if after is None else max(after, value)
-    return PageRequest(limit=_limit(limit, settings), offset=offset, after=after)
+    return PageRequest(limit=limit_of(limit, settings), offset=offset, after=after)
 
 
 async def code_page_request(
@@ -106,7 +107,7 @@ async def code_page_request(
         description="Hanya item dengan kode sesudahnya. / Only items with a later code.",
     )] = None,
 ) -> PageRequest[str]:
-    return PageRequest(limit=_limit(limit, settings), offset=offset, after=after)
+    return PageRequest(limit=limit_of(limit, settings), offset=offset, after=after)
 
 
 PageDep = Annotated[PageRequest[int], Depends(page_request)]

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query
-from fastapi.exceptions import RequestValidationError
 
 from api.deps import SettingsDep
-from api.settings import Settings
+from api.pagination import limit_of
 
-__all__ = ["GroupPage", "GroupPageDep", "limit_of", "next_offset_cursor"]
+__all__ = ["GroupPage", "GroupPageDep", "next_offset_cursor"]
 
 #: Offsets past this are refused (a list of groups is never that long).
 MAX_OFFSET = 2**31 - 1
@@ -26,19 +25,6 @@ class GroupPage:
 
     limit: int
     offset: int = 0
-
-
-def limit_of(limit: int | None, settings: Settings) -> int:
-    """``limit``, or the default page size; over the configured maximum is a 422 naming it."""
-    if limit is None:
-        return settings.page_size_default
-    if limit > settings.page_size_max:
-        raise RequestValidationError([{
-            "type": "less_than_equal", "loc": ("query", "limit"), "input": limit,
-            "msg": f"Input should be less than or equal to {settings.page_size_max}",
-            "ctx": {"le": settings.page_size_max},
-        }])
-    return limit
 
 
 def group_page(

@@ -18,12 +18,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
-from api.agency.paging import limit_of
 from api.auth.principal import CurrentPrincipal, Principal, require
 from api.context import normaliser
 from api.deps import LanguageDep, SessionDep, SettingsDep
 from api.errors import BAD_BODY_RESPONSES
-from api.pagination import MAX_ID
+from api.pagination import MAX_ID, limit_of
 from api.review import queries, usecases
 from api.review.schemas import (
     NormalisedOut,
