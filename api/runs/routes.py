@@ -126,6 +126,14 @@ def _finished(run_id: int, *, session: Session) -> MatchRun:
                          params={"run": run_id, "status": unfinished.status}) from unfinished
 
 
+#: The page and item models of allocations, by role (everything else: the admin's).
+_ALLOCATION_VIEWS: dict[str, tuple[Any, Any]] = {
+    "park_buyer": (ParkAllocationPage, ParkAllocation),
+    "ikm_owner": (OwnerAllocationPage, OwnerAllocation),
+    "agency": (AgencyAllocationPage, AgencyAllocation),
+}
+
+
 @router.get("/runs/{run_id}/allocations", responses=_CONFLICT,
             summary="Alokasi sebuah pencocokan / Allocations of a run")
 def list_allocations(session: SessionDep, principal: CurrentPrincipal, page: PageDep,
@@ -138,32 +146,12 @@ def list_allocations(session: SessionDep, principal: CurrentPrincipal, page: Pag
     rows, total = queries.list_allocations(run_id, principal, session=session, page=page)
     paging: dict[str, Any] = {"total": total, "limit": page.limit, "offset": page.offset,
                               "next_cursor": next_cursor([r.id for r in rows], page)}
-    if principal.role == "park_buyer":
-        return ParkAllocationPage(items=[ParkAllocation(
-            id=r.id, need_id=r.need_id, need_product_name=r.need_product_name,
-            park_id=r.park_id, enterprise_id=r.enterprise_id,
-            enterprise_name=r.enterprise_name, quantity=r.quantity,
-            landed_unit_cost_idr=r.landed_unit_cost_idr, km=r.km, local=r.local)
-            for r in rows], **paging)
-    if principal.role == "ikm_owner":
-        return OwnerAllocationPage(items=[OwnerAllocation(
-            id=r.id, need_id=r.need_id, need_product_name=r.need_product_name,
-            park_id=r.park_id, park_code=r.park_code, enterprise_id=r.enterprise_id,
-            offer_id=r.offer_id, quantity=r.quantity,
-            landed_unit_cost_idr=r.landed_unit_cost_idr, km=r.km, local=r.local)
-            for r in rows], **paging)
-    if principal.role == "agency":
-        return AgencyAllocationPage(items=[AgencyAllocation(
-            id=r.id, need_id=r.need_id, need_product_name=r.need_product_name,
-            park_id=r.park_id, park_code=r.park_code, enterprise_id=r.enterprise_id,
-            enterprise_name=r.enterprise_name, quantity=r.quantity, km=r.km, local=r.local)
-            for r in rows], **paging)
-    return AdminAllocationPage(items=[AdminAllocation(
-        id=r.id, need_id=r.need_id, need_product_name=r.need_product_name,
-        park_id=r.park_id, park_code=r.park_code, enterprise_id=r.enterprise_id,
-        enterprise_name=r.enterprise_name, offer_id=r.offer_id, quantity=r.quantity,
-        landed_unit_cost_idr=r.landed_unit_cost_idr, km=r.km, local=r.local)
-        for r in rows], **paging)
+    # Each role's view takes from the row the fields its model has, no more.
+    page_model, item_model = _ALLOCATION_VIEWS.get(
+        principal.role, (AdminAllocationPage, AdminAllocation))
+    answer: AllocationPage = page_model(
+        items=[item_model.model_validate(r, from_attributes=True) for r in rows], **paging)
+    return answer
 
 
 @router.get("/runs/{run_id}/unmet", responses=_CONFLICT,
